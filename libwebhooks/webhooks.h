@@ -22,5 +22,6 @@
 #include "wh-webhook-gateway.h"
 #include "wh-application.h"
 #include "wh-shortcuts.h"
+#include "wh-signature.h"
 
 #undef WEBHOOKS_INSIDE

@@ -31,6 +31,11 @@ G_BEGIN_DECLS
  * @WH_ERROR_INVALID_RESPONSE: a response declaration with an invalid status
  * @WH_ERROR_INVALID_SECURITY: a security scheme that is incomplete or inconsistent
  * @WH_ERROR_INVALID_PARAMETER: a route parameter that cannot be used as declared
+ * @WH_ERROR_INVALID_SECRET: a signing secret that is not base64 (with or without `whsec_`)
+ * @WH_ERROR_SIGNATURE_MALFORMED: signature headers that cannot be parsed
+ * @WH_ERROR_SIGNATURE_TOO_OLD: a webhook timestamp older than the tolerance
+ * @WH_ERROR_SIGNATURE_TOO_NEW: a webhook timestamp further in the future than the tolerance
+ * @WH_ERROR_SIGNATURE_MISMATCH: no signature matches the payload and secret
  *
  * The error codes of the %WH_ERROR domain. Each message says what to change.
  */
@@ -45,6 +50,11 @@ typedef enum
   WH_ERROR_INVALID_RESPONSE,
   WH_ERROR_INVALID_SECURITY,
   WH_ERROR_INVALID_PARAMETER,
+  WH_ERROR_INVALID_SECRET,
+  WH_ERROR_SIGNATURE_MALFORMED,
+  WH_ERROR_SIGNATURE_TOO_OLD,
+  WH_ERROR_SIGNATURE_TOO_NEW,
+  WH_ERROR_SIGNATURE_MISMATCH,
 } WhError;
 
 WEBHOOKS_AVAILABLE_IN_ALL
