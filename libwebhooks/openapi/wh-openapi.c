@@ -1050,9 +1050,12 @@ static JsonObject *
 path_item (JsonObject *items,
            const char *key)
 {
-  JsonObject *item = json_object_get_object_member (items, key);
+  JsonObject *item;
 
-  if (item == NULL)
+  /* json-glib 1.6 complains when asked for a member that is not there. */
+  if (json_object_has_member (items, key))
+    item = json_object_get_object_member (items, key);
+  else
     {
       item = json_object_new ();
       json_object_set_object_member (items, key, item);
