@@ -71,6 +71,18 @@ typedef struct
   guint openapi_model_generation;
 } WhApplicationPrivate;
 
+/**
+ * WH_TYPE_APPLICATION:
+ *
+ * The #GType of #WhApplication.
+ */
+
+/**
+ * WhApplication:
+ *
+ * The routes and webhooks an application declares, and the OpenAPI document made of
+ * them.
+ */
 G_DEFINE_TYPE_WITH_PRIVATE (WhApplication, wh_application, G_TYPE_OBJECT)
 
 enum {

@@ -46,6 +46,13 @@ WEBHOOKS_AVAILABLE_IN_ALL
 void         wh_model_set_property_order  (GType        model_type,
                                            const char * const *property_names);
 WEBHOOKS_AVAILABLE_IN_ALL
+void         wh_model_set_item_type       (GType        model_type,
+                                           const char  *property_name,
+                                           GType        item_type);
+WEBHOOKS_AVAILABLE_IN_ALL
+GType        wh_model_get_item_type       (GType        model_type,
+                                           const char  *property_name);
+WEBHOOKS_AVAILABLE_IN_ALL
 char        *wh_model_member_name         (const char  *property_name);
 WEBHOOKS_AVAILABLE_IN_ALL
 JsonNode    *wh_model_get_schema          (GType        model_type,
