@@ -22,6 +22,8 @@
 #include "wh-webhook-gateway.h"
 #include "wh-application.h"
 #include "wh-shortcuts.h"
-#include "wh-signature.h"
+#include "wh-deliver.h"
+#include "wh-serve.h"
+#include "wh-receive.h"
 
 #undef WEBHOOKS_INSIDE

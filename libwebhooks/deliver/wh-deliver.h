@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#pragma once
+
+#if !defined(WEBHOOKS_INSIDE) && !defined(WEBHOOKS_COMPILATION)
+#error "Only <webhooks.h> can be included directly."
+#endif
+
+/* The public headers of deliver/, for the umbrella header. */
+#include "wh-signature.h"

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#pragma once
+
+#if !defined(WEBHOOKS_INSIDE) && !defined(WEBHOOKS_COMPILATION)
+#error "Only <webhooks.h> can be included directly."
+#endif
+
+/* The public headers of receive/, for the umbrella header. */
