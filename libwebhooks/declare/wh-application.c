@@ -38,6 +38,7 @@
 #include "wh-error.h"
 #include "wh-model-private.h"
 #include "wh-openapi-private.h"
+#include "wh-application-server-private.h"
 
 typedef struct
 {
@@ -296,8 +297,10 @@ static void
 wh_application_notify (GObject    *object,
                        GParamSpec *pspec)
 {
-  /* The lists announce their own changes through items-changed. */
-  if (pspec != properties[PROP_ROUTES] && pspec != properties[PROP_WEBHOOKS])
+  /* The lists announce their own changes through items-changed; the URLs the application
+   * is served on (serve/) are not in the document. */
+  if (pspec != properties[PROP_ROUTES] && pspec != properties[PROP_WEBHOOKS] &&
+      !wh_application_serve_is_property (pspec))
     wh_application_invalidate (WH_APPLICATION (object));
 
   if (G_OBJECT_CLASS (wh_application_parent_class)->notify != NULL)
@@ -442,7 +445,9 @@ wh_application_get_property (GObject    *object,
       g_value_set_object (value, priv->security);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      /* serve/: the URLs the application is served on (serve/wh-application-server.c). */
+      if (!wh_application_serve_get_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -516,7 +521,9 @@ wh_application_set_property (GObject      *object,
       g_object_notify_by_pspec (object, pspec);
       return;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      /* serve/: the URLs the application is served on (serve/wh-application-server.c). */
+      if (!wh_application_serve_set_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
     }
 
@@ -695,6 +702,8 @@ wh_application_class_init (WhApplicationClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* serve/: the URLs the application is served on (serve/wh-application-server.c). */
+  wh_application_serve_install_properties (object_class, N_PROPS);
 
   /**
    * WhApplication::changed:

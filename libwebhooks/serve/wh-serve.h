@@ -7,3 +7,4 @@
 #endif
 
 /* The public headers of serve/, for the umbrella header. */
+#include "wh-application-server.h"
