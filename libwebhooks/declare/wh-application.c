@@ -207,49 +207,13 @@ ensure_index (WhApplication  *self,
 {
   WhApplicationPrivate *priv = wh_application_get_instance_private (self);
   g_autoptr(WhOpenAPIIndex) index = NULL;
-  guint n;
 
   if (priv->index != NULL)
     return priv->index;
 
   index = wh_openapi_index_new ();
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (priv->security_schemes));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(WhSecurityScheme) scheme =
-        g_list_model_get_item (G_LIST_MODEL (priv->security_schemes), i);
-
-      if (!wh_openapi_index_add_scheme (index, scheme, error))
-        return NULL;
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (priv->security));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(WhSecurityScheme) scheme = g_list_model_get_item (G_LIST_MODEL (priv->security), i);
-
-      if (!wh_openapi_index_add_scheme (index, scheme, error))
-        return NULL;
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (priv->routes));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(WhGateway) gateway = g_list_model_get_item (G_LIST_MODEL (priv->routes), i);
-
-      if (!wh_openapi_index_add_gateway (index, gateway, FALSE, error))
-        return NULL;
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (priv->webhooks));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(WhGateway) gateway = g_list_model_get_item (G_LIST_MODEL (priv->webhooks), i);
-
-      if (!wh_openapi_index_add_gateway (index, gateway, TRUE, error))
-        return NULL;
-    }
+  if (!wh_openapi_index_add_application (index, self, error))
+    return NULL;
 
   priv->index = g_steal_pointer (&index);
   return priv->index;
@@ -938,6 +902,20 @@ wh_application_lookup_webhook (WhApplication *self,
   return NULL;
 }
 
+/* Builds from the index the application keeps: it holds exactly the validated
+ * declarations while nothing changes, so they are not validated a second time. */
+static JsonNode *
+build_document (WhApplication  *self,
+                GError        **error)
+{
+  WhOpenAPIIndex *index = ensure_index (self, error);
+
+  if (index == NULL)
+    return NULL;
+
+  return wh_openapi_build_from_index (self, index, error);
+}
+
 static void
 ensure_document (WhApplication *self)
 {
@@ -952,7 +930,7 @@ ensure_document (WhApplication *self)
     return;
 
   priv->openapi_model_generation = wh_model_get_generation ();
-  priv->openapi = wh_openapi_build (self, &error);
+  priv->openapi = build_document (self, &error);
   if (priv->openapi == NULL)
     g_warning ("The OpenAPI document of “%s” cannot be built: %s",
                priv->title, error->message);
@@ -1043,7 +1021,7 @@ wh_application_build_openapi (WhApplication  *self,
   g_return_val_if_fail (WH_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return wh_openapi_build (self, error);
+  return build_document (self, error);
 }
 
 #define DEFINE_STRING_ACCESSORS(field, PROP)                                  \

@@ -24,8 +24,18 @@ gboolean        wh_openapi_index_add_gateway  (WhOpenAPIIndex  *index,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WhOpenAPIIndex, wh_openapi_index_free)
 
+/* Everything @app declares, as wh_application_add_*() adds it. */
+gboolean        wh_openapi_index_add_application (WhOpenAPIIndex  *index,
+                                                  WhApplication   *app,
+                                                  GError         **error);
+
 /* Application -> OpenAPI 3.1 document. Pure: reads the declarations, does no I/O. */
-JsonNode *wh_openapi_build (WhApplication  *app,
-                            GError        **error);
+JsonNode *wh_openapi_build            (WhApplication   *app,
+                                       GError         **error);
+/* The same, from an index that already holds exactly what @app declares (the one the
+ * application keeps while nothing changes), so that validation is not done twice. */
+JsonNode *wh_openapi_build_from_index (WhApplication   *app,
+                                       WhOpenAPIIndex  *index,
+                                       GError         **error);
 
 G_END_DECLS

@@ -284,6 +284,22 @@ has_type (GType type)
   return type != G_TYPE_NONE && type != G_TYPE_INVALID;
 }
 
+/* Registers a model without making the `$ref` to it (this runs for every operation);
+ * other value types are only checked. */
+static gboolean
+register_type (WhOpenAPIIndex  *index,
+               GType            type,
+               GError         **error)
+{
+  g_autoptr(JsonNode) schema = NULL;
+
+  if (G_TYPE_IS_OBJECT (type) && type != G_TYPE_OBJECT)
+    return wh_schema_registry_add_model (index->models, type, error) != NULL;
+
+  schema = wh_schema_registry_schema_for_type (index->models, type, error);
+  return schema != NULL;
+}
+
 /* Registers the models an operation refers to, which also checks that they have a JSON
  * form. */
 static gboolean
@@ -298,28 +314,16 @@ register_models (WhOpenAPIIndex  *index,
   guint n;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    {
-      g_autoptr(JsonNode) schema = NULL;
-
-      if (!has_type (types[i]))
-        continue;
-      schema = wh_schema_registry_schema_for_type (index->models, types[i], error);
-      if (schema == NULL)
-        return FALSE;
-    }
+    if (has_type (types[i]) && !register_type (index, types[i], error))
+      return FALSE;
 
   n = g_list_model_get_n_items (responses);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(WhResponse) response = g_list_model_get_item (responses, i);
-      g_autoptr(JsonNode) schema = NULL;
+      GType type = wh_response_get_body_type (response);
 
-      if (!has_type (wh_response_get_body_type (response)))
-        continue;
-      schema = wh_schema_registry_schema_for_type (index->models,
-                                                   wh_response_get_body_type (response),
-                                                   error);
-      if (schema == NULL)
+      if (has_type (type) && !register_type (index, type, error))
         return FALSE;
     }
 
@@ -327,12 +331,8 @@ register_models (WhOpenAPIIndex  *index,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(WhParameter) parameter = g_list_model_get_item (parameters, i);
-      g_autoptr(JsonNode) schema = NULL;
 
-      schema = wh_schema_registry_schema_for_type (index->models,
-                                                   wh_parameter_get_value_type (parameter),
-                                                   error);
-      if (schema == NULL)
+      if (!register_type (index, wh_parameter_get_value_type (parameter), error))
         return FALSE;
     }
 
@@ -1136,11 +1136,34 @@ index_gateways (WhOpenAPIIndex  *index,
   return TRUE;
 }
 
+gboolean
+wh_openapi_index_add_application (WhOpenAPIIndex  *index,
+                                  WhApplication   *app,
+                                  GError         **error)
+{
+  return add_schemes (index, wh_application_get_security_schemes (app), error) &&
+         add_schemes (index, wh_application_get_security (app), error) &&
+         index_gateways (index, wh_application_get_routes (app), FALSE, error) &&
+         index_gateways (index, wh_application_get_webhooks (app), TRUE, error);
+}
+
 JsonNode *
 wh_openapi_build (WhApplication  *app,
                   GError        **error)
 {
   g_autoptr(WhOpenAPIIndex) index = wh_openapi_index_new ();
+
+  if (!wh_openapi_index_add_application (index, app, error))
+    return NULL;
+
+  return wh_openapi_build_from_index (app, index, error);
+}
+
+JsonNode *
+wh_openapi_build_from_index (WhApplication   *app,
+                             WhOpenAPIIndex  *index,
+                             GError         **error)
+{
   g_autoptr(JsonObject) document = json_object_new ();
   JsonObject *paths = json_object_new ();
   JsonObject *webhooks = json_object_new ();
@@ -1154,15 +1177,7 @@ wh_openapi_build (WhApplication  *app,
   json_object_set_member (document, "servers", servers_array (app));
   json_object_set_object_member (document, "paths", paths);
 
-  if (!add_schemes (index, wh_application_get_security_schemes (app), error) ||
-      !add_schemes (index, app_security, error) ||
-      !index_gateways (index, wh_application_get_routes (app), FALSE, error) ||
-      !index_gateways (index, wh_application_get_webhooks (app), TRUE, error))
-    {
-      json_object_unref (webhooks);
-      json_object_unref (components);
-      return NULL;
-    }
+  index->needs_validation_error = FALSE;
 
   for (guint i = 0; i < index->operations->len; i++)
     {
