@@ -45,6 +45,10 @@ struct _WhOpenAPIIndex
   GPtrArray *scheme_names;     /* in the order they were first met */
   WhSchemaRegistry *models;
   gboolean needs_validation_error;
+  /* While a document is built: nodes many operations have in common (the same request
+   * body, the same responses, the same parameter), built once and shared, sealed, by
+   * key. NULL when nothing may be shared. */
+  GHashTable *shared;
 };
 
 static void
@@ -647,6 +651,45 @@ schema_ref (const char *ref)
   return object_node (object);
 }
 
+/* A new reference to the shared node for @key, or NULL when there is none yet. */
+static JsonNode *
+lookup_shared (WhOpenAPIIndex *index,
+               const char     *key)
+{
+  JsonNode *node = g_hash_table_lookup (index->shared, key);
+
+  return node != NULL ? json_node_ref (node) : NULL;
+}
+
+/* Seals @node and keeps it for the next operation that asks for @key; returns @node. */
+static JsonNode *
+keep_shared (WhOpenAPIIndex *index,
+             char           *key,
+             JsonNode       *node)
+{
+  json_node_seal (node);
+  g_hash_table_insert (index->shared, key, json_node_ref (node));
+  return node;
+}
+
+/* A subclass that customizes its operations may change any part of them, so they must be
+ * its own and not shared. */
+static gboolean
+handler_customizes_operations (WhHandler *handler)
+{
+  WhHandlerClass *base = g_type_class_peek (WH_TYPE_HANDLER);
+
+  return WH_HANDLER_GET_CLASS (handler)->customize_operation != base->customize_operation;
+}
+
+static gboolean
+application_customizes_document (WhApplication *app)
+{
+  WhApplicationClass *base = g_type_class_peek (WH_TYPE_APPLICATION);
+
+  return WH_APPLICATION_GET_CLASS (app)->customize_openapi != base->customize_openapi;
+}
+
 /* {"<media type>": {"schema": <schema>}} */
 static JsonObject *
 content_object (const char *media_type,
@@ -744,8 +787,8 @@ static JsonNode *
 security_requirements (GListModel **lists,
                        guint        n_lists)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *array = json_array_new ();
+  g_autoptr(GHashTable) seen = NULL;
+  JsonArray *array = NULL;
 
   for (guint l = 0; l < n_lists; l++)
     {
@@ -759,6 +802,11 @@ security_requirements (GListModel **lists,
           JsonObject *requirement;
           JsonArray *scope_array;
 
+          if (seen == NULL)
+            {
+              seen = g_hash_table_new (g_str_hash, g_str_equal);
+              array = json_array_new ();
+            }
           if (!g_hash_table_add (seen, (gpointer) name))
             continue;
 
@@ -771,11 +819,8 @@ security_requirements (GListModel **lists,
         }
     }
 
-  if (json_array_get_length (array) == 0)
-    {
-      json_array_unref (array);
-      return NULL;
-    }
+  if (array == NULL)
+    return NULL;
 
   return json_node_init_array (json_node_alloc (), array);
 }
@@ -784,24 +829,37 @@ static JsonNode *
 parameter_object (WhOpenAPIIndex  *index,
                   const char      *name,
                   WhParameter     *parameter,
+                  gboolean         share,
                   GError         **error)
 {
-  JsonObject *object = json_object_new ();
+  JsonObject *object;
   JsonNode *schema;
   static const char * const locations[] = { "path", "query", "header", "cookie" };
   WhParameterLocation location = parameter != NULL ? wh_parameter_get_location (parameter)
                                                    : WH_PARAMETER_PATH;
+  GType value_type = parameter != NULL ? wh_parameter_get_value_type (parameter) : G_TYPE_STRING;
+  g_autofree char *key = NULL;
 
-  schema = wh_schema_registry_schema_for_type (index->models,
-                                               parameter != NULL
-                                               ? wh_parameter_get_value_type (parameter)
-                                               : G_TYPE_STRING,
-                                               error);
-  if (schema == NULL)
+  if (share)
     {
-      json_object_unref (object);
-      return NULL;
+      JsonNode *known;
+
+      key = g_strdup_printf ("parameter\x1f%s\x1f%d\x1f%" G_GSIZE_FORMAT "\x1f%d\x1f%d\x1f%s",
+                             name, location, (gsize) value_type,
+                             parameter == NULL || wh_parameter_get_required (parameter),
+                             parameter != NULL && wh_parameter_get_deprecated (parameter),
+                             parameter != NULL && wh_parameter_get_description (parameter) != NULL
+                             ? wh_parameter_get_description (parameter) : "");
+      known = lookup_shared (index, key);
+      if (known != NULL)
+        return known;
     }
+
+  schema = wh_schema_registry_schema_for_type (index->models, value_type, error);
+  if (schema == NULL)
+    return NULL;
+
+  object = json_object_new ();
 
   json_object_set_string_member (object, "name", name);
   json_object_set_string_member (object, "in", locations[location]);
@@ -815,6 +873,9 @@ parameter_object (WhOpenAPIIndex  *index,
     }
   json_object_set_member (object, "schema", schema);
 
+  if (key != NULL)
+    return keep_shared (index, g_steal_pointer (&key), object_node (object));
+
   return object_node (object);
 }
 
@@ -823,6 +884,7 @@ parameter_object (WhOpenAPIIndex  *index,
 static JsonNode *
 parameters_array (WhOpenAPIIndex  *index,
                   WhOperation     *operation,
+                  gboolean         share,
                   GError         **error)
 {
   GListModel *declared = wh_handler_get_parameters (operation->handler);
@@ -848,7 +910,7 @@ parameters_array (WhOpenAPIIndex  *index,
             match = g_steal_pointer (&parameter);
         }
 
-      node = parameter_object (index, name, match, error);
+      node = parameter_object (index, name, match, share, error);
       if (node == NULL)
         return NULL;
       json_array_add_element (array, node);
@@ -862,7 +924,7 @@ parameters_array (WhOpenAPIIndex  *index,
       if (wh_parameter_get_location (parameter) == WH_PARAMETER_PATH)
         continue;
 
-      node = parameter_object (index, wh_parameter_get_name (parameter), parameter, error);
+      node = parameter_object (index, wh_parameter_get_name (parameter), parameter, share, error);
       if (node == NULL)
         return NULL;
       json_array_add_element (array, node);
@@ -896,6 +958,7 @@ static JsonNode *
 responses_object (WhOpenAPIIndex  *index,
                   WhOperation     *operation,
                   gboolean         validates_input,
+                  gboolean         share,
                   GError         **error)
 {
   WhHandler *handler = operation->handler;
@@ -906,7 +969,27 @@ responses_object (WhOpenAPIIndex  *index,
   g_autoptr(JsonObject) object = json_object_new ();
   JsonObject *success = json_object_new ();
   char status_text[8];
-  guint n;
+  guint n = g_list_model_get_n_items (responses);
+  g_autofree char *key = NULL;
+
+  /* Most operations answer alike: share the whole object when only the success response
+   * and the validation error are in it. */
+  if (share && n == 0)
+    {
+      JsonNode *known;
+
+      key = g_strdup_printf ("responses\x1f%u\x1f%" G_GSIZE_FORMAT "\x1f%d\x1f%s",
+                             status, (gsize) response_type, validates_input,
+                             description != NULL ? description : "");
+      known = lookup_shared (index, key);
+      if (known != NULL)
+        {
+          if (validates_input)
+            index->needs_validation_error = TRUE;
+          json_object_unref (success);
+          return known;
+        }
+    }
 
   g_snprintf (status_text, sizeof status_text, "%u", status);
   json_object_set_string_member (success, "description",
@@ -924,7 +1007,6 @@ responses_object (WhOpenAPIIndex  *index,
     }
   json_object_set_object_member (object, status_text, success);
 
-  n = g_list_model_get_n_items (responses);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(WhResponse) response = g_list_model_get_item (responses, i);
@@ -963,7 +1045,47 @@ responses_object (WhOpenAPIIndex  *index,
       index->needs_validation_error = TRUE;
     }
 
+  if (key != NULL)
+    return keep_shared (index, g_steal_pointer (&key), object_node (g_steal_pointer (&object)));
+
   return object_node (g_steal_pointer (&object));
+}
+
+static JsonNode *
+request_body (WhOpenAPIIndex  *index,
+              WhHandler       *handler,
+              GType            body_type,
+              gboolean         share,
+              GError         **error)
+{
+  const char *media_type = wh_handler_get_media_type (handler);
+  g_autofree char *key = NULL;
+  JsonObject *body;
+  JsonNode *schema;
+
+  if (share)
+    {
+      JsonNode *known;
+
+      key = g_strdup_printf ("body\x1f%s\x1f%" G_GSIZE_FORMAT,
+                             media_type != NULL ? media_type : "", (gsize) body_type);
+      known = lookup_shared (index, key);
+      if (known != NULL)
+        return known;
+    }
+
+  schema = wh_schema_registry_schema_for_type (index->models, body_type, error);
+  if (schema == NULL)
+    return NULL;
+
+  body = json_object_new ();
+  json_object_set_object_member (body, "content", content_object (media_type, schema));
+  json_object_set_boolean_member (body, "required", TRUE);
+
+  if (key != NULL)
+    return keep_shared (index, g_steal_pointer (&key), object_node (body));
+
+  return object_node (body);
 }
 
 static JsonNode *
@@ -976,28 +1098,35 @@ operation_object (WhOpenAPIIndex  *index,
   GType body_type = wh_handler_get_body_type (handler);
   gboolean has_body = has_type (body_type) && wh_http_method_allows_body (operation->method);
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(GHashTable) seen_tags = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *tags = json_array_new ();
   const char *description = wh_handler_get_description (handler);
+  const char * const *tag_lists[3] = {
+    wh_gateway_get_tags (gateway),
+    operation->view != NULL ? wh_api_view_get_tags (operation->view) : NULL,
+    wh_handler_get_tags (handler),
+  };
+  gboolean share = index->shared != NULL && !handler_customizes_operations (handler);
   JsonNode *parameters;
   JsonNode *responses;
   JsonNode *security;
   GListModel *security_lists[2];
 
-  add_unique_strings (tags, seen_tags, wh_gateway_get_tags (gateway));
-  if (operation->view != NULL)
-    add_unique_strings (tags, seen_tags, wh_api_view_get_tags (operation->view));
-  add_unique_strings (tags, seen_tags, wh_handler_get_tags (handler));
-  if (json_array_get_length (tags) > 0)
-    json_object_set_array_member (object, "tags", tags);
-  else
-    json_array_unref (tags);
+  for (guint i = 0; i < G_N_ELEMENTS (tag_lists); i++)
+    if (tag_lists[i] != NULL && tag_lists[i][0] != NULL)
+      {
+        g_autoptr(GHashTable) seen_tags = g_hash_table_new (g_str_hash, g_str_equal);
+        JsonArray *tags = json_array_new ();
+
+        for (guint j = 0; j < G_N_ELEMENTS (tag_lists); j++)
+          add_unique_strings (tags, seen_tags, tag_lists[j]);
+        json_object_set_array_member (object, "tags", tags);
+        break;
+      }
 
   json_object_set_string_member (object, "summary", wh_handler_get_summary (handler));
   json_object_set_string_member (object, "description", description != NULL ? description : "");
   json_object_set_string_member (object, "operationId", operation->operation_id);
 
-  parameters = parameters_array (index, operation, error);
+  parameters = parameters_array (index, operation, share, error);
   if (parameters == NULL)
     return NULL;
   if (JSON_NODE_HOLDS_NULL (parameters))
@@ -1010,21 +1139,14 @@ operation_object (WhOpenAPIIndex  *index,
 
   if (has_body)
     {
-      JsonObject *body = json_object_new ();
-      JsonNode *schema = wh_schema_registry_schema_for_type (index->models, body_type, error);
+      JsonNode *body = request_body (index, handler, body_type, share, error);
 
-      if (schema == NULL)
-        {
-          json_object_unref (body);
-          return NULL;
-        }
-      json_object_set_object_member (body, "content",
-                                     content_object (wh_handler_get_media_type (handler), schema));
-      json_object_set_boolean_member (body, "required", TRUE);
-      json_object_set_object_member (object, "requestBody", body);
+      if (body == NULL)
+        return NULL;
+      json_object_set_member (object, "requestBody", body);
     }
 
-  responses = responses_object (index, operation, has_body || parameters != NULL, error);
+  responses = responses_object (index, operation, has_body || parameters != NULL, share, error);
   if (responses == NULL)
     return NULL;
   json_object_set_member (object, "responses", responses);
@@ -1159,10 +1281,79 @@ wh_openapi_build (WhApplication  *app,
   return wh_openapi_build_from_index (app, index, error);
 }
 
+/* A copy that can be changed: json_node_copy() keeps a sealed node sealed. */
+static JsonNode *
+copy_mutable (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *result = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (result, name, copy_mutable (member));
+        return object_node (result);
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *result = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (result, copy_mutable (json_array_get_element (array, i)));
+        return json_node_init_array (json_node_alloc (), result);
+      }
+
+    case JSON_NODE_VALUE:
+      {
+        JsonNode *copy = json_node_new (JSON_NODE_VALUE);
+        GValue value = G_VALUE_INIT;
+
+        json_node_get_value (node, &value);
+        json_node_set_value (copy, &value);
+        g_value_unset (&value);
+        return copy;
+      }
+
+    case JSON_NODE_NULL:
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+static JsonNode *build_document (WhApplication   *app,
+                                 WhOpenAPIIndex  *index,
+                                 GError         **error);
+
 JsonNode *
 wh_openapi_build_from_index (WhApplication   *app,
                              WhOpenAPIIndex  *index,
                              GError         **error)
+{
+  JsonNode *document;
+
+  index->needs_validation_error = FALSE;
+  /* The document's own customization may change any part of it: then nothing is shared. */
+  if (!application_customizes_document (app))
+    index->shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) json_node_unref);
+
+  document = build_document (app, index, error);
+  g_clear_pointer (&index->shared, g_hash_table_unref);
+
+  return document;
+}
+
+static JsonNode *
+build_document (WhApplication   *app,
+                WhOpenAPIIndex  *index,
+                GError         **error)
 {
   g_autoptr(JsonObject) document = json_object_new ();
   JsonObject *paths = json_object_new ();
@@ -1176,8 +1367,6 @@ wh_openapi_build_from_index (WhApplication   *app,
   json_object_set_member (document, "info", info_object (app));
   json_object_set_member (document, "servers", servers_array (app));
   json_object_set_object_member (document, "paths", paths);
-
-  index->needs_validation_error = FALSE;
 
   for (guint i = 0; i < index->operations->len; i++)
     {
@@ -1210,7 +1399,19 @@ wh_openapi_build_from_index (WhApplication   *app,
     add_validation_error_components (index->models);
 
   if (!wh_schema_registry_is_empty (index->models))
-    json_object_set_member (components, "schemas", wh_schema_registry_to_json (index->models));
+    {
+      JsonNode *schemas = wh_schema_registry_to_json (index->models);
+
+      /* The registry shares its schemas sealed; a customizing subclass gets its own. */
+      if (index->shared == NULL)
+        {
+          JsonNode *mutable_schemas = copy_mutable (schemas);
+
+          json_node_unref (schemas);
+          schemas = mutable_schemas;
+        }
+      json_object_set_member (components, "schemas", schemas);
+    }
 
   if (index->scheme_names->len > 0)
     {
