@@ -36,6 +36,10 @@ G_BEGIN_DECLS
  * @WH_ERROR_SIGNATURE_TOO_OLD: a webhook timestamp older than the tolerance
  * @WH_ERROR_SIGNATURE_TOO_NEW: a webhook timestamp further in the future than the tolerance
  * @WH_ERROR_SIGNATURE_MISMATCH: no signature matches the payload and secret
+ * @WH_ERROR_STORE: a delivery store that cannot be opened, is not a libwebhooks store,
+ *   was written by a newer version, failed to read or write, or has no such record
+ * @WH_ERROR_INVALID_PAYLOAD: a JSON payload that does not match its model's schema, or
+ *   that cannot be turned into an instance of the model
  *
  * The error codes of the %WH_ERROR domain. Each message says what to change.
  */
@@ -55,6 +59,8 @@ typedef enum
   WH_ERROR_SIGNATURE_TOO_OLD,
   WH_ERROR_SIGNATURE_TOO_NEW,
   WH_ERROR_SIGNATURE_MISMATCH,
+  WH_ERROR_STORE,
+  WH_ERROR_INVALID_PAYLOAD,
 } WhError;
 
 WEBHOOKS_AVAILABLE_IN_ALL

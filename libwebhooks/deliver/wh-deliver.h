@@ -8,3 +8,7 @@
 
 /* The public headers of deliver/, for the umbrella header. */
 #include "wh-signature.h"
+#include "wh-endpoint.h"
+#include "wh-delivery.h"
+#include "wh-store.h"
+#include "wh-sqlite-store.h"

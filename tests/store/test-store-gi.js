@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The delivery store from JavaScript (GJS), through GObject introspection. TAP output.
+
+import GLib from 'gi://GLib';
+import Webhooks from 'gi://Webhooks?version=1';
+import System from 'system';
+
+const NOW = 1700000000 * 1000000;
+const tests = [];
+const test = (name, body) => tests.push([name, body]);
+
+function assert(condition, what) {
+    if (!condition)
+        throw new Error(`assertion failed: ${what}`);
+}
+
+test('endpoint from an object literal', () => {
+    const endpoint = new Webhooks.Endpoint({url: 'https://example.org/hooks', events: ['a']});
+    assert(endpoint.id.startsWith('ep_'), 'id');
+    assert(endpoint.secret.startsWith('whsec_'), 'secret');
+    assert(endpoint.accepts_event('a') && !endpoint.accepts_event('b'), 'events');
+    let thrown = null;
+    try {
+        Webhooks.Endpoint.new('ftp://example.org/');
+    } catch (e) {
+        thrown = e;
+    }
+    assert(thrown && thrown.matches(Webhooks.error_quark(), Webhooks.Error.INVALID_PARAMETER),
+        'bad scheme is a GError');
+});
+
+test('publish, claim and record', () => {
+    const store = Webhooks.SqliteStore.new(':memory:');
+    const endpoint = Webhooks.Endpoint.new('https://example.org/hooks');
+    store.add_endpoint(endpoint);
+    const payload = new GLib.Bytes(new TextEncoder().encode('{"n":1}'));
+    const id = store.publish('a', payload, [endpoint.id], NOW);
+    const claimed = store.claim_due(NOW, 10, 30);
+    assert(claimed.length === 1, 'one claimed');
+    assert(claimed[0].message_id === id, 'message id');
+    assert(new TextDecoder().decode(claimed[0].payload.toArray()) === '{"n":1}', 'payload');
+    const attempt = Webhooks.Attempt.new(claimed[0].id, claimed[0].attempt, NOW, 10, 204,
+        null, null, 0);
+    store.record_attempt(attempt);
+    const [, pending, succeeded, failed] = store.count_deliveries();
+    assert(pending === 0 && succeeded === 1 && failed === 0, 'counts');
+    const attempts = store.list_attempts(claimed[0].id);
+    assert(attempts.length === 1 && attempts[0].succeeded, 'attempts');
+});
+
+print(`1..${tests.length}`);
+let failures = 0;
+tests.forEach(([name, body], i) => {
+    try {
+        body();
+        print(`ok ${i + 1} ${name}`);
+    } catch (e) {
+        failures++;
+        print(`not ok ${i + 1} ${name}`);
+        print(`# ${e}`);
+    }
+});
+if (failures > 0)
+    System.exit(1);

@@ -1,0 +1,1143 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <webhooks.h>
+
+/* A fixed fake clock: every time in these tests is relative to it. */
+#define T0 ((gint64) 1700000000 * G_USEC_PER_SEC)
+#define SECONDS(s) ((gint64) (s) * G_USEC_PER_SEC)
+
+/* ---------------------------------------------------------------- helpers */
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  WhStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("wh-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "deliveries.db", NULL);
+  fixture->store = wh_sqlite_store_new (user_data ? fixture->path : ":memory:", &error);
+  g_assert_no_error (error);
+  g_assert_true (WH_IS_SQLITE_STORE (fixture->store));
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_object (&fixture->store);
+  remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static WhEndpoint *
+add_endpoint (WhStore    *store,
+              const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new (url, &error);
+
+  g_assert_no_error (error);
+  wh_store_add_endpoint (store, endpoint, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&endpoint);
+}
+
+static char *
+publish (WhStore    *store,
+         const char *event,
+         const char *body,
+         gint64      now,
+         ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GBytes) payload = g_bytes_new (body, strlen (body));
+  const char *id;
+  va_list args;
+  char *message_id;
+
+  va_start (args, now);
+  while ((id = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (ids, (gpointer) id);
+  va_end (args);
+  g_ptr_array_add (ids, NULL);
+
+  message_id = wh_store_publish (store, event, payload, (const char * const *) ids->pdata, now, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (message_id);
+
+  return message_id;
+}
+
+static GPtrArray *
+claim (WhStore *store,
+       gint64   now,
+       guint    limit)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *claimed = wh_store_claim_due (store, now, limit, 30, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (claimed);
+
+  return claimed;
+}
+
+static void
+assert_counts (WhStore *store,
+               guint64  pending,
+               guint64  succeeded,
+               guint64  failed)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 p = 99, s = 99, f = 99;
+
+  g_assert_true (wh_store_count_deliveries (store, &p, &s, &f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (p, ==, pending);
+  g_assert_cmpuint (s, ==, succeeded);
+  g_assert_cmpuint (f, ==, failed);
+}
+
+static void
+record (WhStore    *store,
+        WhDelivery *delivery,
+        gint64      started_at,
+        guint       status,
+        const char *error_message,
+        gint64      next_attempt_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static ("answer", 6);
+  g_autoptr(WhAttempt) attempt = wh_attempt_new (wh_delivery_get_id (delivery),
+                                                 wh_delivery_get_attempt (delivery),
+                                                 started_at, 1234, status, error_message,
+                                                 body, next_attempt_at);
+
+  g_assert_true (wh_store_record_attempt (store, attempt, &error));
+  g_assert_no_error (error);
+}
+
+/* g_test_expect_message() does not see structured log messages in GLib 2.74: this
+ * writer takes the one warning a test expects, and aborts on any other. */
+static const char *expected_warning;
+static guint n_expected_warnings;
+
+static GLogWriterOutput
+check_warnings (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  if (log_level & G_LOG_LEVEL_WARNING)
+    {
+      const char *message = "";
+
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "MESSAGE"))
+          message = fields[i].value;
+
+      if (expected_warning != NULL && g_pattern_match_simple (expected_warning, message))
+        {
+          n_expected_warnings++;
+          return G_LOG_WRITER_HANDLED;
+        }
+
+      g_log_writer_default (log_level, fields, n_fields, user_data);
+      g_error ("unexpected warning");
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+expect_warning (const char *pattern)
+{
+  expected_warning = pattern;
+  n_expected_warnings = 0;
+}
+
+static void
+assert_warned (void)
+{
+  g_assert_cmpuint (n_expected_warnings, ==, 1);
+  expected_warning = NULL;
+}
+
+/* ---------------------------------------------------------------- endpoints */
+
+static void
+test_endpoint_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/hooks", &error);
+  g_autoptr(WhEndpoint) other = wh_endpoint_new ("http://example.org:8080/hooks?x=1", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (wh_endpoint_get_id (endpoint), "ep_"));
+  g_assert_cmpuint (strlen (wh_endpoint_get_id (endpoint)), ==, 3 + 26);
+  g_assert_cmpstr (wh_endpoint_get_id (endpoint), <, wh_endpoint_get_id (other));
+  g_assert_cmpstr (wh_endpoint_get_url (endpoint), ==, "https://example.org/hooks");
+  g_assert_true (g_str_has_prefix (wh_endpoint_get_secret (endpoint), "whsec_"));
+  g_assert_true (wh_signature_check_secret (wh_endpoint_get_secret (endpoint), NULL));
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), !=, wh_endpoint_get_secret (other));
+  g_assert_true (wh_endpoint_get_enabled (endpoint));
+  g_assert_null (wh_endpoint_get_events (endpoint));
+  g_assert_null (wh_endpoint_get_description (endpoint));
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_headers (endpoint)), ==, 0);
+
+  /* An explicit id is kept. */
+  g_clear_object (&other);
+  other = g_object_new (WH_TYPE_ENDPOINT, "id", "ep_mine", "url", "https://example.org/", NULL);
+  g_assert_cmpstr (wh_endpoint_get_id (other), ==, "ep_mine");
+  g_assert_cmpstr (wh_endpoint_get_url (other), ==, "https://example.org/");
+}
+
+static void
+test_endpoint_bad_url (void)
+{
+  const char *bad[] = {
+    "not a url", "example.org/hooks", "/hooks", "ftp://example.org/hooks",
+    "file:///etc/passwd", "https://", "https://user:pw@example.org/", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WhEndpoint) endpoint = wh_endpoint_new (bad[i], &error);
+
+      g_test_message ("URL “%s”: %s", bad[i], error ? error->message : "(accepted)");
+      g_assert_null (endpoint);
+      g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+    }
+}
+
+static void
+test_endpoint_url_property (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/a", &error);
+
+  g_assert_false (wh_endpoint_set_url (endpoint, "gopher://example.org", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_assert_cmpstr (wh_endpoint_get_url (endpoint), ==, "https://example.org/a");
+
+  expect_warning ("*refused the new URL*");
+  g_object_set (endpoint, "url", "mailto:someone@example.org", NULL);
+  assert_warned ();
+  g_assert_cmpstr (wh_endpoint_get_url (endpoint), ==, "https://example.org/a");
+
+  g_object_set (endpoint, "url", "https://example.org/b", NULL);
+  g_assert_cmpstr (wh_endpoint_get_url (endpoint), ==, "https://example.org/b");
+}
+
+static void
+test_endpoint_secret (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/hooks", &error);
+  g_autofree char *first = g_strdup (wh_endpoint_get_secret (endpoint));
+  g_autofree char *secret = wh_signature_generate_secret ();
+  g_autofree char *property = NULL;
+
+  g_assert_true (wh_endpoint_set_secret (endpoint, secret, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, secret);
+
+  /* Without the prefix is accepted too. */
+  g_assert_true (wh_endpoint_set_secret (endpoint, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &error));
+  g_assert_no_error (error);
+
+  g_assert_false (wh_endpoint_set_secret (endpoint, "whsec_not base64!", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET);
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  g_assert_cmpstr (first, !=, secret);
+
+  /* Through the property, a bad secret cannot crash: it warns and keeps the old one. */
+  expect_warning ("*refused the new secret*");
+  g_object_set (endpoint, "secret", "%%%", NULL);
+  assert_warned ();
+  g_object_get (endpoint, "secret", &property, NULL);
+  g_assert_cmpstr (property, ==, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+  g_object_set (endpoint, "secret", secret, NULL);
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, secret);
+}
+
+static void
+test_endpoint_events (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/hooks", &error);
+  const char *events[] = { "new-payment", "refund", NULL };
+  const char *none[] = { NULL };
+  g_auto(GStrv) property = NULL;
+
+  g_assert_true (wh_endpoint_accepts_event (endpoint, "anything"));
+
+  wh_endpoint_set_events (endpoint, events);
+  g_assert_true (wh_endpoint_accepts_event (endpoint, "new-payment"));
+  g_assert_true (wh_endpoint_accepts_event (endpoint, "refund"));
+  g_assert_false (wh_endpoint_accepts_event (endpoint, "new-event"));
+  g_object_get (endpoint, "events", &property, NULL);
+  g_assert_cmpstrv (property, events);
+
+  /* Accepting an event does not depend on being enabled. */
+  wh_endpoint_set_enabled (endpoint, FALSE);
+  g_assert_true (wh_endpoint_accepts_event (endpoint, "refund"));
+
+  wh_endpoint_set_events (endpoint, none);
+  g_assert_false (wh_endpoint_accepts_event (endpoint, "refund"));
+
+  wh_endpoint_set_events (endpoint, NULL);
+  g_assert_true (wh_endpoint_accepts_event (endpoint, "refund"));
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_endpoint_headers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/hooks", &error);
+  const char *lines[] = { " X-Tenant :  acme ", "Authorization: Bearer 1", "x-tenant: umbrella", NULL };
+  const char *expected[] = { "x-tenant: umbrella", "Authorization: Bearer 1", NULL };
+  const char *bad_lines[] = { "X-Ok: 1", "no colon here", NULL };
+  guint notified = 0;
+
+  g_signal_connect (endpoint, "notify::headers", G_CALLBACK (count_notify), &notified);
+
+  g_assert_true (wh_endpoint_set_header (endpoint, "Authorization", "Bearer 0", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wh_endpoint_get_header (endpoint, "authorization"), ==, "Bearer 0");
+  g_assert_true (wh_endpoint_set_header (endpoint, "AUTHORIZATION", "Bearer 1", &error));
+  g_assert_cmpstr (wh_endpoint_get_header (endpoint, "Authorization"), ==, "Bearer 1");
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_headers (endpoint)), ==, 1);
+  g_assert_true (wh_endpoint_set_header (endpoint, "authorization", NULL, &error));
+  g_assert_null (wh_endpoint_get_header (endpoint, "Authorization"));
+  g_assert_cmpuint (notified, ==, 3);
+
+  g_assert_true (wh_endpoint_set_headers (endpoint, lines, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (wh_endpoint_get_headers (endpoint), expected);
+  g_assert_cmpstr (wh_endpoint_get_header (endpoint, "x-tenant"), ==, "umbrella");
+  g_assert_null (wh_endpoint_get_header (endpoint, "X-Ten"));
+
+  /* Headers the delivery sets itself, or that would break the request, are refused. */
+  g_assert_false (wh_endpoint_set_header (endpoint, "webhook-signature", "v1,x", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  g_assert_false (wh_endpoint_set_header (endpoint, "Content-Length", "3", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  g_assert_false (wh_endpoint_set_header (endpoint, "X-Evil", "a\r\nHost: b", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  g_assert_false (wh_endpoint_set_header (endpoint, "Bad Name", "x", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  g_assert_false (wh_endpoint_set_headers (endpoint, bad_lines, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+  g_assert_cmpstrv (wh_endpoint_get_headers (endpoint), expected);
+
+  expect_warning ("*refused the new headers*");
+  g_object_set (endpoint, "headers", bad_lines, NULL);
+  assert_warned ();
+  g_assert_cmpstrv (wh_endpoint_get_headers (endpoint), expected);
+
+  g_object_set (endpoint, "headers", NULL, NULL);
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_headers (endpoint)), ==, 0);
+}
+
+/* ---------------------------------------------------------------- store: endpoints */
+
+static void
+test_store_endpoints (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) first = wh_endpoint_new ("https://a.example.org/hooks", &error);
+  g_autoptr(WhEndpoint) second = add_endpoint (fixture->store, "https://b.example.org/hooks");
+  g_autoptr(WhEndpoint) read = NULL;
+  g_autoptr(WhEndpoint) no_url = g_object_new (WH_TYPE_ENDPOINT, NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  const char *events[] = { "new-payment", NULL };
+
+  wh_endpoint_set_events (first, events);
+  wh_endpoint_set_description (first, "Accounting");
+  wh_endpoint_set_enabled (first, FALSE);
+  g_assert_true (wh_endpoint_set_header (first, "X-Tenant", "acme", &error));
+  g_assert_true (wh_store_add_endpoint (fixture->store, first, &error));
+  g_assert_no_error (error);
+
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (first), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (read);
+  g_assert_true (read != first);
+  g_assert_cmpstr (wh_endpoint_get_id (read), ==, wh_endpoint_get_id (first));
+  g_assert_cmpstr (wh_endpoint_get_url (read), ==, "https://a.example.org/hooks");
+  g_assert_cmpstr (wh_endpoint_get_secret (read), ==, wh_endpoint_get_secret (first));
+  g_assert_cmpstrv (wh_endpoint_get_events (read), events);
+  g_assert_cmpstr (wh_endpoint_get_description (read), ==, "Accounting");
+  g_assert_false (wh_endpoint_get_enabled (read));
+  g_assert_cmpstr (wh_endpoint_get_header (read, "x-tenant"), ==, "acme");
+  g_clear_object (&read);
+
+  /* "All events" (NULL) and "no events" (empty) stay different. */
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (second), &error);
+  g_assert_null (wh_endpoint_get_events (read));
+  g_clear_object (&read);
+
+  list = wh_store_list_endpoints (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (wh_endpoint_get_id (g_ptr_array_index (list, 0)), ==, wh_endpoint_get_id (second));
+  g_assert_cmpstr (wh_endpoint_get_id (g_ptr_array_index (list, 1)), ==, wh_endpoint_get_id (first));
+
+  g_assert_false (wh_store_add_endpoint (fixture->store, first, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  g_clear_error (&error);
+
+  g_assert_false (wh_store_add_endpoint (fixture->store, no_url, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_PARAMETER);
+  g_clear_error (&error);
+
+  /* Changes are saved by update only. */
+  wh_endpoint_set_enabled (first, TRUE);
+  wh_endpoint_set_events (first, NULL);
+  g_assert_true (wh_endpoint_set_url (first, "https://c.example.org/", &error));
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (first), &error);
+  g_assert_false (wh_endpoint_get_enabled (read));
+  g_clear_object (&read);
+  g_assert_true (wh_store_update_endpoint (fixture->store, first, &error));
+  g_assert_no_error (error);
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (first), &error);
+  g_assert_true (wh_endpoint_get_enabled (read));
+  g_assert_null (wh_endpoint_get_events (read));
+  g_assert_cmpstr (wh_endpoint_get_url (read), ==, "https://c.example.org/");
+  g_clear_object (&read);
+
+  g_assert_false (wh_store_update_endpoint (fixture->store, no_url, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_clear_error (&error);
+
+  g_assert_true (wh_store_remove_endpoint (fixture->store, wh_endpoint_get_id (first), &error));
+  g_assert_no_error (error);
+  g_assert_null (wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (first), &error));
+  g_assert_no_error (error);
+  g_assert_false (wh_store_remove_endpoint (fixture->store, wh_endpoint_get_id (first), &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_clear_error (&error);
+
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = wh_store_list_endpoints (fixture->store, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+}
+
+/* ---------------------------------------------------------------- store: publish */
+
+static void
+test_store_publish (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  const char *ids_with_unknown[] = { wh_endpoint_get_id (a), "ep_unknown", NULL };
+  const char *none[] = { NULL };
+  g_autofree char *first = publish (fixture->store, "new-payment", "{\"amount\":1}", T0,
+                                    wh_endpoint_get_id (a), wh_endpoint_get_id (b), NULL);
+  g_autofree char *second = publish (fixture->store, "new-payment", "{\"amount\":2}", T0,
+                                     wh_endpoint_get_id (b), wh_endpoint_get_id (b), NULL);
+  g_autofree char *nobody = NULL;
+  g_autofree char *failed = NULL;
+  g_autoptr(GPtrArray) deliveries = NULL;
+  g_autoptr(GBytes) payload = g_bytes_new_static ("{}", 2);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  WhDelivery *delivery;
+
+  g_assert_true (g_str_has_prefix (first, "msg_"));
+  g_assert_cmpuint (strlen (first), ==, 4 + 26);
+  /* Time-sortable: a later message has a larger id. */
+  g_assert_cmpstr (first, <, second);
+
+  deliveries = wh_store_list_deliveries (fixture->store, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deliveries->len, ==, 2);
+  delivery = g_ptr_array_index (deliveries, 0);
+  g_assert_cmpstr (wh_delivery_get_message_id (delivery), ==, first);
+  g_assert_cmpstr (wh_delivery_get_endpoint_id (delivery), ==, wh_endpoint_get_id (a));
+  g_assert_cmpstr (wh_delivery_get_event (delivery), ==, "new-payment");
+  g_assert_cmpmem (g_bytes_get_data (wh_delivery_get_payload (delivery), NULL),
+                   g_bytes_get_size (wh_delivery_get_payload (delivery)),
+                   "{\"amount\":1}", 12);
+  g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_PENDING);
+  g_assert_cmpuint (wh_delivery_get_attempt (delivery), ==, 1);
+  g_assert_cmpint (wh_delivery_get_created_at (delivery), ==, T0);
+  g_assert_cmpint (wh_delivery_get_next_attempt_at (delivery), ==, T0);
+  g_clear_pointer (&deliveries, g_ptr_array_unref);
+
+  /* A repeated endpoint id gets one delivery. */
+  deliveries = wh_store_list_deliveries (fixture->store, second, &error);
+  g_assert_cmpuint (deliveries->len, ==, 1);
+  g_clear_pointer (&deliveries, g_ptr_array_unref);
+  assert_counts (fixture->store, 3, 0, 0);
+
+  /* A message to nobody is stored, with no delivery; an empty body is a body. */
+  nobody = wh_store_publish (fixture->store, "new-payment", empty, none, T0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (nobody);
+  deliveries = wh_store_list_deliveries (fixture->store, nobody, &error);
+  g_assert_cmpuint (deliveries->len, ==, 0);
+  g_clear_pointer (&deliveries, g_ptr_array_unref);
+
+  /* One unknown endpoint fails the whole publish: nothing of it is stored. */
+  failed = wh_store_publish (fixture->store, "new-payment", payload, ids_with_unknown, T0, &error);
+  g_assert_null (failed);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "ep_unknown"));
+  g_clear_error (&error);
+  assert_counts (fixture->store, 3, 0, 0);
+
+  /* The store is still usable after the rolled-back transaction. */
+  g_free (failed);
+  failed = publish (fixture->store, "refund", "{}", T0, wh_endpoint_get_id (a), NULL);
+  assert_counts (fixture->store, 4, 0, 0);
+}
+
+/* ---------------------------------------------------------------- store: claim and lease */
+
+static void
+test_store_claim (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) off = add_endpoint (fixture->store, "https://off.example.org/");
+  g_autofree char *first = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
+  g_autofree char *second = publish (fixture->store, "e", "2", T0 + 1, wh_endpoint_get_id (a),
+                                     wh_endpoint_get_id (off), NULL);
+  g_autoptr(GPtrArray) claimed = NULL;
+  gint64 first_id;
+
+  wh_endpoint_set_enabled (off, FALSE);
+  g_assert_true (wh_store_update_endpoint (fixture->store, off, &error));
+
+  /* Nothing is due before it was published. */
+  claimed = claim (fixture->store, T0 - 1, 10);
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* Oldest due first, up to the limit. */
+  claimed = claim (fixture->store, T0 + 10, 1);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, first);
+  g_assert_cmpint (wh_delivery_get_next_attempt_at (g_ptr_array_index (claimed, 0)), ==,
+                   T0 + 10 + SECONDS (30));
+  first_id = wh_delivery_get_id (g_ptr_array_index (claimed, 0));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* The leased one is not claimed again; the disabled endpoint's one is not claimed. */
+  claimed = claim (fixture->store, T0 + 20, 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, second);
+  g_assert_cmpstr (wh_delivery_get_endpoint_id (g_ptr_array_index (claimed, 0)), ==, wh_endpoint_get_id (a));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  claimed = claim (fixture->store, T0 + SECONDS (29), 10);
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* Once the lease has run out without an attempt recorded, it is due again, still as
+   * its first attempt. */
+  claimed = claim (fixture->store, T0 + 10 + SECONDS (30), 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_assert_cmpint (wh_delivery_get_id (g_ptr_array_index (claimed, 0)), ==, first_id);
+  g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (claimed, 0)), ==, 1);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* Enabling the endpoint again makes its waiting delivery due. */
+  wh_endpoint_set_enabled (off, TRUE);
+  g_assert_true (wh_store_update_endpoint (fixture->store, off, &error));
+  claimed = claim (fixture->store, T0 + SECONDS (30) + 15, 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_assert_cmpstr (wh_delivery_get_endpoint_id (g_ptr_array_index (claimed, 0)), ==, wh_endpoint_get_id (off));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* A limit of 0 claims nothing. */
+  claimed = claim (fixture->store, T0 + SECONDS (3600), 0);
+  g_assert_cmpuint (claimed->len, ==, 0);
+}
+
+/* ---------------------------------------------------------------- store: attempts */
+
+static void
+test_store_attempts (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autofree char *message = publish (fixture->store, "e", "payload", T0,
+                                      wh_endpoint_get_id (a), wh_endpoint_get_id (b), NULL);
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GPtrArray) deliveries = NULL;
+  g_autoptr(WhAttempt) unknown = NULL;
+  g_autoptr(WhDelivery) to_a = NULL;
+  g_autoptr(WhDelivery) to_b = NULL;
+  WhAttempt *attempt;
+
+  claimed = claim (fixture->store, T0, 10);
+  g_assert_cmpuint (claimed->len, ==, 2);
+  to_a = g_object_ref (g_ptr_array_index (claimed, 0));
+  to_b = g_object_ref (g_ptr_array_index (claimed, 1));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* a: 500, retried in 5 s; then a timeout, retried in 5 min; then 204. */
+  record (fixture->store, to_a, T0 + 100, 500, NULL, T0 + SECONDS (5));
+  /* b: refused for good. */
+  record (fixture->store, to_b, T0 + 200, 0, "Connection refused", 0);
+  assert_counts (fixture->store, 1, 0, 1);
+
+  claimed = claim (fixture->store, T0 + SECONDS (4), 10);
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  claimed = claim (fixture->store, T0 + SECONDS (5), 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_clear_object (&to_a);
+  to_a = g_object_ref (g_ptr_array_index (claimed, 0));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_assert_cmpuint (wh_delivery_get_attempt (to_a), ==, 2);
+
+  record (fixture->store, to_a, T0 + SECONDS (5), 0, "Timed out after 15 s", T0 + SECONDS (305));
+  claimed = claim (fixture->store, T0 + SECONDS (305), 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_clear_object (&to_a);
+  to_a = g_object_ref (g_ptr_array_index (claimed, 0));
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_assert_cmpuint (wh_delivery_get_attempt (to_a), ==, 3);
+  record (fixture->store, to_a, T0 + SECONDS (305), 204, NULL, 0);
+  assert_counts (fixture->store, 0, 1, 1);
+
+  /* Finished deliveries are never claimed again. */
+  claimed = claim (fixture->store, T0 + SECONDS (100000), 10);
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  attempts = wh_store_list_attempts (fixture->store, wh_delivery_get_id (to_a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (attempts->len, ==, 3);
+  attempt = g_ptr_array_index (attempts, 0);
+  g_assert_cmpint (wh_attempt_get_delivery_id (attempt), ==, wh_delivery_get_id (to_a));
+  g_assert_cmpuint (wh_attempt_get_number (attempt), ==, 1);
+  g_assert_cmpint (wh_attempt_get_started_at (attempt), ==, T0 + 100);
+  g_assert_cmpint (wh_attempt_get_duration (attempt), ==, 1234);
+  g_assert_cmpuint (wh_attempt_get_status_code (attempt), ==, 500);
+  g_assert_null (wh_attempt_get_error_message (attempt));
+  g_assert_cmpmem (g_bytes_get_data (wh_attempt_get_response_body (attempt), NULL), 6, "answer", 6);
+  g_assert_cmpint (wh_attempt_get_next_attempt_at (attempt), ==, T0 + SECONDS (5));
+  g_assert_false (wh_attempt_get_succeeded (attempt));
+  attempt = g_ptr_array_index (attempts, 1);
+  g_assert_cmpuint (wh_attempt_get_number (attempt), ==, 2);
+  g_assert_cmpstr (wh_attempt_get_error_message (attempt), ==, "Timed out after 15 s");
+  attempt = g_ptr_array_index (attempts, 2);
+  g_assert_cmpuint (wh_attempt_get_number (attempt), ==, 3);
+  g_assert_cmpuint (wh_attempt_get_status_code (attempt), ==, 204);
+  g_assert_true (wh_attempt_get_succeeded (attempt));
+  g_assert_cmpint (wh_attempt_get_next_attempt_at (attempt), ==, 0);
+  g_clear_pointer (&attempts, g_ptr_array_unref);
+
+  deliveries = wh_store_list_deliveries (fixture->store, message, &error);
+  g_assert_cmpuint (deliveries->len, ==, 2);
+  g_assert_cmpint (wh_delivery_get_state (g_ptr_array_index (deliveries, 0)), ==, WH_DELIVERY_STATE_SUCCEEDED);
+  g_assert_cmpint (wh_delivery_get_next_attempt_at (g_ptr_array_index (deliveries, 0)), ==, 0);
+  g_assert_cmpint (wh_delivery_get_state (g_ptr_array_index (deliveries, 1)), ==, WH_DELIVERY_STATE_FAILED);
+  g_clear_pointer (&deliveries, g_ptr_array_unref);
+
+  /* A late attempt (another dispatcher whose lease ran out) is recorded, but a
+   * finished delivery keeps its state. */
+  record (fixture->store, to_a, T0 + SECONDS (306), 500, NULL, T0 + SECONDS (400));
+  assert_counts (fixture->store, 0, 1, 1);
+  attempts = wh_store_list_attempts (fixture->store, wh_delivery_get_id (to_a), &error);
+  g_assert_cmpuint (attempts->len, ==, 4);
+  g_clear_pointer (&attempts, g_ptr_array_unref);
+
+  /* An attempt of a delivery the store does not have is an error. */
+  unknown = wh_attempt_new (424242, 1, T0, 1, 200, NULL, NULL, 0);
+  g_assert_false (wh_store_record_attempt (fixture->store, unknown, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_clear_error (&error);
+
+  attempts = wh_store_list_attempts (fixture->store, 424242, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (attempts->len, ==, 0);
+
+  /* A 2xx with an error (say the body could not be read) is not a success. */
+  g_clear_object (&unknown);
+  unknown = wh_attempt_new (1, 1, T0, 1, 200, "The answer was cut off", NULL, 0);
+  g_assert_false (wh_attempt_get_succeeded (unknown));
+}
+
+static void
+test_store_remove_cascades (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autofree char *message = publish (fixture->store, "e", "x", T0,
+                                      wh_endpoint_get_id (a), wh_endpoint_get_id (b), NULL);
+  g_autoptr(GPtrArray) claimed = claim (fixture->store, T0, 10);
+  g_autoptr(GPtrArray) deliveries = NULL;
+
+  record (fixture->store, g_ptr_array_index (claimed, 0), T0, 500, NULL, T0 + 1);
+  g_assert_true (wh_store_remove_endpoint (fixture->store, wh_endpoint_get_id (a), &error));
+  g_assert_no_error (error);
+
+  deliveries = wh_store_list_deliveries (fixture->store, message, &error);
+  g_assert_cmpuint (deliveries->len, ==, 1);
+  g_assert_cmpstr (wh_delivery_get_endpoint_id (g_ptr_array_index (deliveries, 0)), ==, wh_endpoint_get_id (b));
+  assert_counts (fixture->store, 1, 0, 0);
+}
+
+/* ---------------------------------------------------------------- file store */
+
+static void
+test_store_reopen (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *first = publish (fixture->store, "e", "one", T0, wh_endpoint_get_id (a), NULL);
+  g_autofree char *second = publish (fixture->store, "e", "two", T0, wh_endpoint_get_id (a), NULL);
+  g_autoptr(GPtrArray) claimed = claim (fixture->store, T0, 1);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(WhEndpoint) read = NULL;
+
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+
+  g_assert_cmpstr (wh_sqlite_store_get_path (WH_SQLITE_STORE (fixture->store)), ==, fixture->path);
+  /* Write-ahead logging: the log sits next to the file while the store is open. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_clear_object (&fixture->store);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+
+  fixture->store = wh_sqlite_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (a), &error);
+  g_assert_nonnull (read);
+  g_assert_cmpstr (wh_endpoint_get_secret (read), ==, wh_endpoint_get_secret (a));
+  assert_counts (fixture->store, 2, 0, 0);
+
+  /* The lease survives the reopening: only the unclaimed message is due now... */
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  claimed = claim (fixture->store, T0 + 1, 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, second);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* ...and the first one once its lease has run out. */
+  claimed = claim (fixture->store, T0 + SECONDS (31), 10);
+  g_assert_cmpuint (claimed->len, ==, 2);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, first);
+  g_assert_cmpmem (g_bytes_get_data (wh_delivery_get_payload (g_ptr_array_index (claimed, 0)), NULL), 3, "one", 3);
+
+  list = wh_store_list_endpoints (fixture->store, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+}
+
+static void
+test_store_two_connections (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhStore) other = wh_sqlite_store_new (fixture->path, &error);
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *message = NULL;
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    g_free (publish (other, "e", "x", T0, wh_endpoint_get_id (a), NULL));
+
+  /* Two stores on one file never claim the same delivery. */
+  mine = claim (fixture->store, T0, 6);
+  theirs = claim (other, T0, 6);
+  g_assert_cmpuint (mine->len, ==, 6);
+  g_assert_cmpuint (theirs->len, ==, 4);
+  for (guint i = 0; i < mine->len; i++)
+    for (guint j = 0; j < theirs->len; j++)
+      g_assert_cmpint (wh_delivery_get_id (g_ptr_array_index (mine, i)), !=,
+                       wh_delivery_get_id (g_ptr_array_index (theirs, j)));
+}
+
+static void
+write_file (const char *path,
+            const char *contents,
+            gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+sql (const char *path,
+     const char *statements)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, statements, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_store_bad_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wh-store-XXXXXX", &error);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.db", NULL);
+  g_autofree char *foreign = g_build_filename (dir, "foreign.db", NULL);
+  g_autofree char *newer = g_build_filename (dir, "newer.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", "folder.db", NULL);
+  g_autofree char *contents = NULL;
+  const char junk[] = "This is not a database, it is a text file that is long enough to "
+                      "fill a SQLite header and then some more text to be sure.";
+  gsize length;
+  WhStore *store;
+
+  g_assert_no_error (error);
+
+  write_file (garbage, junk, sizeof junk);
+  store = wh_sqlite_store_new (garbage, &error);
+  g_assert_null (store);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not a SQLite database"));
+  g_clear_error (&error);
+  /* The file is left as it was. */
+  g_file_get_contents (garbage, &contents, &length, NULL);
+  g_assert_cmpmem (contents, length, junk, sizeof junk);
+
+  sql (foreign, "CREATE TABLE recipes (name TEXT);");
+  store = wh_sqlite_store_new (foreign, &error);
+  g_assert_null (store);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "another application"));
+  g_clear_error (&error);
+
+  store = wh_sqlite_store_new (newer, &error);
+  g_assert_no_error (error);
+  g_object_unref (store);
+  sql (newer, "UPDATE wh_schema SET version = 99;");
+  store = wh_sqlite_store_new (newer, &error);
+  g_assert_null (store);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "newer libwebhooks"));
+  g_clear_error (&error);
+
+  store = wh_sqlite_store_new (missing, &error);
+  g_assert_null (store);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  remove_dir (dir);
+}
+
+/* ---------------------------------------------------------------- crash */
+
+#define CRASH_ROUNDS 4
+#define CRASH_LEASE 3600
+
+/* The child writes what it did to @log only after the store call returned, so every
+ * line names something the store had committed when the process was killed. */
+static void G_GNUC_NORETURN
+crash_child (const char *path,
+             const char *log_path,
+             const char *endpoint_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhStore) store = wh_sqlite_store_new (path, &error);
+  FILE *log = fopen (log_path, "a");
+  const char *ids[] = { endpoint_id, NULL };
+
+  if (store == NULL || log == NULL)
+    _exit (2);
+
+  for (guint i = 0;; i++)
+    {
+      char *body = g_strdup_printf ("{\"n\":%u}", i);
+      g_autoptr(GBytes) payload = g_bytes_new_take (body, strlen (body));
+      g_autofree char *id = NULL;
+
+      id = wh_store_publish (store, "crash", payload, ids, g_get_real_time (), &error);
+      if (id == NULL)
+        _exit (3);
+      fprintf (log, "P %s\n", id);
+      fflush (log);
+
+      if (i % 4 == 3)
+        {
+          g_autoptr(GPtrArray) claimed =
+            wh_store_claim_due (store, g_get_real_time (), 3, CRASH_LEASE, &error);
+
+          if (claimed == NULL)
+            _exit (4);
+          for (guint j = 0; j < claimed->len; j++)
+            {
+              WhDelivery *delivery = g_ptr_array_index (claimed, j);
+              g_autoptr(WhAttempt) attempt = NULL;
+
+              fprintf (log, "C %" G_GINT64_FORMAT "\n", wh_delivery_get_id (delivery));
+              fflush (log);
+              /* Leave every third claimed delivery in flight. */
+              if (j == 2)
+                continue;
+              attempt = wh_attempt_new (wh_delivery_get_id (delivery),
+                                        wh_delivery_get_attempt (delivery),
+                                        g_get_real_time (), 10, 204, NULL, NULL, 0);
+              if (!wh_store_record_attempt (store, attempt, &error))
+                _exit (5);
+              fprintf (log, "D %" G_GINT64_FORMAT "\n", wh_delivery_get_id (delivery));
+              fflush (log);
+            }
+        }
+    }
+}
+
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  guint lines = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  for (const char *p = contents; *p; p++)
+    lines += *p == '\n';
+
+  return lines;
+}
+
+static void
+test_store_crash (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *log_path = g_build_filename (fixture->dir, "log", NULL);
+  g_autoptr(GHashTable) published = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) claimed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) due = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  guint64 pending, succeeded, failed;
+  GHashTableIter iter;
+  gpointer key;
+
+  /* The parent keeps no connection open while the child writes. */
+  g_clear_object (&fixture->store);
+
+  for (guint round = 0; round < CRASH_ROUNDS; round++)
+    {
+      guint before = count_lines (log_path);
+      int status = 0;
+      pid_t pid = fork ();
+
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        crash_child (fixture->path, log_path, wh_endpoint_get_id (endpoint));
+
+      /* Kill it in the middle of its work: after it has done some, at a moment that
+       * differs from round to round. */
+      for (guint waited = 0; waited < 30000; waited++)
+        {
+          if (count_lines (log_path) >= before + 50 + 37 * round)
+            break;
+          g_usleep (1000);
+        }
+      g_usleep (g_random_int_range (0, 3000));
+      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+    }
+
+  g_assert_true (g_file_get_contents (log_path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  /* The last line may have been cut by the kill (it ends without a newline). */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "P "))
+        g_hash_table_add (published, g_strdup (line + 2));
+      else if (line[0] == 'C' || line[0] == 'D')
+        {
+          gint64 *id = g_new (gint64, 1);
+
+          *id = g_ascii_strtoll (line + 2, NULL, 10);
+          g_ptr_array_add (keep, id);
+          g_hash_table_add (line[0] == 'C' ? claimed : done, id);
+        }
+    }
+  g_test_message ("%u messages published, %u deliveries claimed, %u done",
+                  g_hash_table_size (published), g_hash_table_size (claimed),
+                  g_hash_table_size (done));
+  g_assert_cmpuint (g_hash_table_size (published), >=, 25 * CRASH_ROUNDS);
+  g_assert_cmpuint (g_hash_table_size (done), >, 0);
+
+  fixture->store = wh_sqlite_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+
+  /* Every message the child saw committed is there, with its delivery; each delivery
+   * it recorded as delivered has succeeded. */
+  g_hash_table_iter_init (&iter, published);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(GPtrArray) deliveries = wh_store_list_deliveries (fixture->store, key, &error);
+      WhDelivery *delivery;
+      gint64 id;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (deliveries->len, ==, 1);
+      delivery = g_ptr_array_index (deliveries, 0);
+      id = wh_delivery_get_id (delivery);
+      if (g_hash_table_contains (done, &id))
+        g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_SUCCEEDED);
+      else if (!g_hash_table_contains (claimed, &id))
+        g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_PENDING);
+      else if (wh_delivery_get_state (delivery) == WH_DELIVERY_STATE_SUCCEEDED)
+        {
+          /* Killed between committing the attempt and logging it. */
+          gint64 *copy = g_memdup2 (&id, sizeof id);
+
+          g_ptr_array_add (keep, copy);
+          g_hash_table_add (done, copy);
+        }
+      else
+        g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_PENDING);
+    }
+
+  g_assert_true (wh_store_count_deliveries (fixture->store, &pending, &succeeded, &failed, &error));
+  g_assert_cmpuint (succeeded, >=, g_hash_table_size (done));
+  g_assert_cmpuint (failed, ==, 0);
+  g_assert_cmpuint (pending + succeeded, >=, g_hash_table_size (published));
+
+  /* Once the leases have run out, everything not delivered is due again, including
+   * what was in flight when the child was killed. */
+  again = wh_store_claim_due (fixture->store, g_get_real_time () + SECONDS (CRASH_LEASE + 1),
+                              G_MAXINT, 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, pending);
+  for (guint i = 0; i < again->len; i++)
+    {
+      gint64 id = wh_delivery_get_id (g_ptr_array_index (again, i));
+
+      g_assert_false (g_hash_table_contains (done, &id));
+      g_hash_table_add (due, g_ptr_array_index (again, i));
+    }
+  g_hash_table_iter_init (&iter, claimed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (done, key))
+      {
+        gboolean found = FALSE;
+
+        for (guint i = 0; i < again->len && !found; i++)
+          found = wh_delivery_get_id (g_ptr_array_index (again, i)) == *(gint64 *) key;
+        g_assert_true (found);
+      }
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (check_warnings, NULL, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  g_test_add_func ("/endpoint/new", test_endpoint_new);
+  g_test_add_func ("/endpoint/bad-url", test_endpoint_bad_url);
+  g_test_add_func ("/endpoint/url-property", test_endpoint_url_property);
+  g_test_add_func ("/endpoint/secret", test_endpoint_secret);
+  g_test_add_func ("/endpoint/events", test_endpoint_events);
+  g_test_add_func ("/endpoint/headers", test_endpoint_headers);
+
+#define ADD(name, func, file) \
+  g_test_add (name, Fixture, GINT_TO_POINTER (file), fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/memory/endpoints", test_store_endpoints, FALSE);
+  ADD ("/store/memory/publish", test_store_publish, FALSE);
+  ADD ("/store/memory/claim", test_store_claim, FALSE);
+  ADD ("/store/memory/attempts", test_store_attempts, FALSE);
+  ADD ("/store/memory/remove-cascades", test_store_remove_cascades, FALSE);
+  ADD ("/store/file/endpoints", test_store_endpoints, TRUE);
+  ADD ("/store/file/publish", test_store_publish, TRUE);
+  ADD ("/store/file/claim", test_store_claim, TRUE);
+  ADD ("/store/file/attempts", test_store_attempts, TRUE);
+  ADD ("/store/file/reopen", test_store_reopen, TRUE);
+  ADD ("/store/file/two-connections", test_store_two_connections, TRUE);
+  ADD ("/store/file/crash", test_store_crash, TRUE);
+  g_test_add_func ("/store/file/bad-files", test_store_bad_files);
+
+  return g_test_run ();
+}
