@@ -102,6 +102,7 @@
 #include "wh-error.h"
 #include "wh-model.h"
 #include "wh-model-private.h"
+#include "wh-schema-validator-private.h"
 
 typedef struct
 {
@@ -772,6 +773,33 @@ wh_model_float_to_double (float value)
   return value;
 }
 
+/* g_date_time_format_iso8601() writes an offset of whole hours as "+02", which RFC 3339
+ * (and so "format": "date-time") does not allow: it needs "+02:00". */
+static char *
+format_rfc3339 (GDateTime *date_time)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *main_part = g_date_time_format (date_time, "%C%y-%m-%dT%H:%M:%S");
+  GTimeSpan offset = g_date_time_get_utc_offset (date_time);
+
+  g_string_append (text, main_part);
+  if (g_date_time_get_microsecond (date_time) != 0)
+    g_string_append_printf (text, ".%06d", g_date_time_get_microsecond (date_time));
+
+  if (offset == 0)
+    {
+      g_string_append_c (text, 'Z');
+    }
+  else
+    {
+      g_autofree char *zone = g_date_time_format (date_time, "%:z");
+
+      g_string_append (text, zone);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static JsonNode *serialize_object (GObject     *instance,
                                    GType        model_type,
                                    GHashTable  *visiting,
@@ -943,7 +971,7 @@ value_to_json (GType          model_type,
         if (date_time == NULL)
           return null_node ();
 
-        text = g_date_time_format_iso8601 (date_time);
+        text = format_rfc3339 (date_time);
         return json_node_init_string (json_node_alloc (), text);
       }
 
@@ -1165,4 +1193,839 @@ wh_model_serialize (GObject  *instance,
   visiting = g_hash_table_new (NULL, NULL);
 
   return serialize_object (instance, G_OBJECT_TYPE (instance), visiting, error);
+}
+
+/* Deserialization: the inverse of value_to_json() and serialize_object(). */
+
+/* As deep as the validator goes: a payload nested deeper is refused, not followed. */
+#define MAX_DESERIALIZE_DEPTH 64
+
+static char *
+child_path (const char *path,
+            const char *member)
+{
+  return *path != '\0' ? g_strconcat (path, ".", member, NULL) : g_strdup (member);
+}
+
+static char *
+item_path (const char *path,
+           guint       index)
+{
+  return *path != '\0' ? g_strdup_printf ("%s.%u", path, index) : g_strdup_printf ("%u", index);
+}
+
+static const char *
+json_kind_phrase (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    case G_TYPE_STRING:
+      return "a string";
+    default:
+      return "a number";
+    }
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+set_payload_error (GError     **error,
+                   const char  *path,
+                   const char  *format,
+                   ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (*path != '\0')
+    g_set_error (error, WH_ERROR, WH_ERROR_INVALID_PAYLOAD, "%s: %s", path, text);
+  else
+    g_set_error_literal (error, WH_ERROR, WH_ERROR_INVALID_PAYLOAD, text);
+}
+
+static void
+set_mismatch_error (GError     **error,
+                    const char  *path,
+                    const char  *expected,
+                    JsonNode    *node)
+{
+  set_payload_error (error, path, "expected %s, got %s", expected, json_kind_phrase (node));
+}
+
+static gboolean
+holds_value_of (JsonNode *node,
+                GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+static gboolean
+holds_number (JsonNode *node)
+{
+  return holds_value_of (node, G_TYPE_INT64) || holds_value_of (node, G_TYPE_DOUBLE);
+}
+
+/* "0.1", not "0.10000000000000001": the shortest text that reads back as @number. */
+static char *
+shortest_double_text (double number)
+{
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buffer, sizeof buffer, format, number);
+      if (g_ascii_strtod (buffer, NULL) == number)
+        return g_strdup (buffer);
+    }
+
+  return g_strdup_printf ("%.17g", number);
+}
+
+/* A JSON integer, or a double without a fraction (as pydantic takes 3.0 for an int). */
+static gboolean
+read_integer (JsonNode    *node,
+              const char  *path,
+              gboolean     is_unsigned,
+              gint64      *signed_number,
+              guint64     *unsigned_number,
+              GError     **error)
+{
+  if (holds_value_of (node, G_TYPE_INT64))
+    {
+      gint64 number = json_node_get_int (node);
+
+      if (is_unsigned && number < 0)
+        {
+          set_payload_error (error, path, "expected an integer of at least 0, got %" G_GINT64_FORMAT,
+                             number);
+          return FALSE;
+        }
+      *signed_number = number;
+      *unsigned_number = (guint64) number;
+      return TRUE;
+    }
+
+  if (holds_value_of (node, G_TYPE_DOUBLE))
+    {
+      double number = json_node_get_double (node);
+
+      if (!isfinite (number) || floor (number) != number)
+        {
+          set_payload_error (error, path, "expected an integer, got a number with a fractional part");
+          return FALSE;
+        }
+      /* 2^63 and 2^64 are exact doubles: the bounds of gint64 and guint64. */
+      if (is_unsigned ? (number < 0 || number >= 18446744073709551616.0)
+                      : (number < -9223372036854775808.0 || number >= 9223372036854775808.0))
+        {
+          g_autofree char *got = shortest_double_text (number);
+
+          set_payload_error (error, path, "expected an integer that fits the property's "
+                             "type, got %s", got);
+          return FALSE;
+        }
+      *signed_number = is_unsigned ? 0 : (gint64) number;
+      *unsigned_number = is_unsigned ? (guint64) number : 0;
+      return TRUE;
+    }
+
+  set_mismatch_error (error, path, "an integer", node);
+  return FALSE;
+}
+
+static char *
+describe_range (GParamSpec *target)
+{
+  if (G_IS_PARAM_SPEC_CHAR (target))
+    return g_strdup_printf ("from %d to %d", G_PARAM_SPEC_CHAR (target)->minimum,
+                            G_PARAM_SPEC_CHAR (target)->maximum);
+  if (G_IS_PARAM_SPEC_INT (target))
+    return g_strdup_printf ("from %d to %d", G_PARAM_SPEC_INT (target)->minimum,
+                            G_PARAM_SPEC_INT (target)->maximum);
+  if (G_IS_PARAM_SPEC_LONG (target))
+    return g_strdup_printf ("from %ld to %ld", G_PARAM_SPEC_LONG (target)->minimum,
+                            G_PARAM_SPEC_LONG (target)->maximum);
+  if (G_IS_PARAM_SPEC_INT64 (target))
+    return g_strdup_printf ("from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                            G_PARAM_SPEC_INT64 (target)->minimum,
+                            G_PARAM_SPEC_INT64 (target)->maximum);
+  if (G_IS_PARAM_SPEC_UCHAR (target))
+    return g_strdup_printf ("from %u to %u", G_PARAM_SPEC_UCHAR (target)->minimum,
+                            G_PARAM_SPEC_UCHAR (target)->maximum);
+  if (G_IS_PARAM_SPEC_UINT (target))
+    return g_strdup_printf ("from %u to %u", G_PARAM_SPEC_UINT (target)->minimum,
+                            G_PARAM_SPEC_UINT (target)->maximum);
+  if (G_IS_PARAM_SPEC_UNICHAR (target))
+    return g_strdup ("from 0 to 1114111");
+  if (G_IS_PARAM_SPEC_ULONG (target))
+    return g_strdup_printf ("from %lu to %lu", G_PARAM_SPEC_ULONG (target)->minimum,
+                            G_PARAM_SPEC_ULONG (target)->maximum);
+  if (G_IS_PARAM_SPEC_UINT64 (target))
+    return g_strdup_printf ("from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+                            G_PARAM_SPEC_UINT64 (target)->minimum,
+                            G_PARAM_SPEC_UINT64 (target)->maximum);
+  if (G_IS_PARAM_SPEC_FLOAT (target) || G_IS_PARAM_SPEC_DOUBLE (target))
+    {
+      g_autofree char *minimum = NULL;
+      g_autofree char *maximum = NULL;
+
+      if (G_IS_PARAM_SPEC_FLOAT (target))
+        {
+          minimum = shortest_double_text (wh_model_float_to_double (G_PARAM_SPEC_FLOAT (target)->minimum));
+          maximum = shortest_double_text (wh_model_float_to_double (G_PARAM_SPEC_FLOAT (target)->maximum));
+        }
+      else
+        {
+          minimum = shortest_double_text (G_PARAM_SPEC_DOUBLE (target)->minimum);
+          maximum = shortest_double_text (G_PARAM_SPEC_DOUBLE (target)->maximum);
+        }
+
+      return g_strdup_printf ("from %s to %s", minimum, maximum);
+    }
+
+  return g_strdup ("in the property's range");
+}
+
+static gboolean
+set_integer_value (GValue      *value,
+                   GParamSpec  *target,
+                   JsonNode    *node,
+                   const char  *path,
+                   GError     **error)
+{
+  GType fundamental = G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value));
+  gboolean is_unsigned = wh_model_value_kind (G_VALUE_TYPE (value)) == WH_MODEL_VALUE_UNSIGNED;
+  gint64 s = 0;
+  guint64 u = 0;
+  gboolean fits = TRUE;
+  g_auto(GValue) checked = G_VALUE_INIT;
+
+  if (!read_integer (node, path, is_unsigned, &s, &u, error))
+    return FALSE;
+
+  switch (fundamental)
+    {
+    case G_TYPE_CHAR:
+      fits = s >= G_MININT8 && s <= G_MAXINT8;
+      if (fits)
+        g_value_set_schar (value, (gint8) s);
+      break;
+    case G_TYPE_INT:
+      fits = s >= G_MININT && s <= G_MAXINT;
+      if (fits)
+        g_value_set_int (value, (int) s);
+      break;
+    case G_TYPE_LONG:
+      fits = s >= G_MINLONG && s <= G_MAXLONG;
+      if (fits)
+        g_value_set_long (value, (long) s);
+      break;
+    case G_TYPE_INT64:
+      g_value_set_int64 (value, s);
+      break;
+    case G_TYPE_UCHAR:
+      fits = u <= G_MAXUINT8;
+      if (fits)
+        g_value_set_uchar (value, (guchar) u);
+      break;
+    case G_TYPE_UINT:
+      fits = u <= G_MAXUINT;
+      if (fits)
+        g_value_set_uint (value, (guint) u);
+      break;
+    case G_TYPE_ULONG:
+      fits = u <= G_MAXULONG;
+      if (fits)
+        g_value_set_ulong (value, (gulong) u);
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, u);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* g_param_value_validate() clamps; a value it would change is out of range. */
+  if (fits)
+    {
+      g_value_init (&checked, G_VALUE_TYPE (value));
+      g_value_copy (value, &checked);
+      fits = !g_param_value_validate (target, &checked);
+    }
+
+  if (!fits)
+    {
+      g_autofree char *range = describe_range (target);
+
+      if (is_unsigned)
+        set_payload_error (error, path, "expected an integer %s, got %" G_GUINT64_FORMAT, range, u);
+      else
+        set_payload_error (error, path, "expected an integer %s, got %" G_GINT64_FORMAT, range, s);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_number_value (GValue      *value,
+                  GParamSpec  *target,
+                  JsonNode    *node,
+                  const char  *path,
+                  GError     **error)
+{
+  double number;
+  gboolean fits = TRUE;
+  g_auto(GValue) checked = G_VALUE_INIT;
+
+  if (!holds_number (node))
+    {
+      set_mismatch_error (error, path, "a number", node);
+      return FALSE;
+    }
+
+  number = json_node_get_double (node);
+
+  if (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)) == G_TYPE_FLOAT)
+    {
+      fits = isfinite (number) && fabs (number) <= G_MAXFLOAT;
+      if (fits)
+        g_value_set_float (value, (float) number);
+    }
+  else
+    {
+      g_value_set_double (value, number);
+    }
+
+  if (fits)
+    {
+      g_value_init (&checked, G_VALUE_TYPE (value));
+      g_value_copy (value, &checked);
+      fits = !g_param_value_validate (target, &checked);
+    }
+
+  if (!fits)
+    {
+      g_autofree char *range = describe_range (target);
+      g_autofree char *got = shortest_double_text (number);
+
+      set_payload_error (error, path, "expected a number %s, got %s", range, got);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+list_nicks (GType     value_type,
+            gboolean  skip_zero)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (G_TYPE_IS_ENUM (value_type))
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (value_type);
+
+      for (guint i = 0; i < klass->n_values; i++)
+        g_string_append_printf (text, "%s“%s”", i > 0 ? ", " : "", klass->values[i].value_nick);
+    }
+  else
+    {
+      g_autoptr(GFlagsClass) klass = g_type_class_ref (value_type);
+
+      for (guint i = 0; i < klass->n_values; i++)
+        if (!skip_zero || klass->values[i].value != 0)
+          g_string_append_printf (text, "%s“%s”", text->len > 0 ? ", " : "",
+                                  klass->values[i].value_nick);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static GObject *deserialize_object (GType        model_type,
+                                    JsonNode    *json,
+                                    const char  *path,
+                                    guint        depth,
+                                    GError     **error);
+
+/* Fills @value, initialized to the property's value type, from @node. */
+static gboolean
+json_to_value (GType        model_type,
+               GParamSpec  *pspec,
+               JsonNode    *node,
+               GValue      *value,
+               const char  *path,
+               guint        depth,
+               GError     **error)
+{
+  GParamSpec *target = wh_model_property_target (pspec);
+  GType value_type = G_VALUE_TYPE (value);
+  WhModelValueKind kind = wh_model_value_kind (value_type);
+
+  switch (kind)
+    {
+    case WH_MODEL_VALUE_BOOLEAN:
+      if (!holds_value_of (node, G_TYPE_BOOLEAN))
+        {
+          set_mismatch_error (error, path, "a boolean", node);
+          return FALSE;
+        }
+      g_value_set_boolean (value, json_node_get_boolean (node));
+      return TRUE;
+
+    case WH_MODEL_VALUE_INTEGER:
+    case WH_MODEL_VALUE_UNSIGNED:
+      return set_integer_value (value, target, node, path, error);
+
+    case WH_MODEL_VALUE_NUMBER:
+      return set_number_value (value, target, node, path, error);
+
+    case WH_MODEL_VALUE_STRING:
+      if (JSON_NODE_HOLDS_NULL (node))
+        return TRUE;
+      if (!holds_value_of (node, G_TYPE_STRING))
+        {
+          set_mismatch_error (error, path, "a string", node);
+          return FALSE;
+        }
+      g_value_set_string (value, json_node_get_string (node));
+      return TRUE;
+
+    case WH_MODEL_VALUE_ENUM:
+      {
+        g_autoptr(GEnumClass) klass = g_type_class_ref (value_type);
+        GEnumValue *enum_value = NULL;
+
+        if (holds_value_of (node, G_TYPE_STRING))
+          enum_value = g_enum_get_value_by_nick (klass, json_node_get_string (node));
+
+        if (enum_value == NULL)
+          {
+            g_autofree char *nicks = list_nicks (value_type, FALSE);
+
+            if (holds_value_of (node, G_TYPE_STRING))
+              set_payload_error (error, path, "expected one of %s, got “%s”", nicks,
+                                 json_node_get_string (node));
+            else
+              set_payload_error (error, path, "expected one of %s, got %s", nicks,
+                                 json_kind_phrase (node));
+            return FALSE;
+          }
+
+        g_value_set_enum (value, enum_value->value);
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_FLAGS:
+      {
+        g_autoptr(GFlagsClass) klass = g_type_class_ref (value_type);
+        JsonArray *array;
+        guint flags = 0;
+
+        if (!JSON_NODE_HOLDS_ARRAY (node))
+          {
+            set_mismatch_error (error, path, "an array of flag names", node);
+            return FALSE;
+          }
+
+        array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            JsonNode *item = json_array_get_element (array, i);
+            GFlagsValue *flag = NULL;
+
+            if (holds_value_of (item, G_TYPE_STRING))
+              flag = g_flags_get_value_by_nick (klass, json_node_get_string (item));
+
+            if (flag == NULL)
+              {
+                g_autofree char *nicks = list_nicks (value_type, TRUE);
+                g_autofree char *at = item_path (path, i);
+
+                if (holds_value_of (item, G_TYPE_STRING))
+                  set_payload_error (error, at, "expected one of %s, got “%s”", nicks,
+                                     json_node_get_string (item));
+                else
+                  set_payload_error (error, at, "expected one of %s, got %s", nicks,
+                                     json_kind_phrase (item));
+                return FALSE;
+              }
+
+            flags |= flag->value;
+          }
+
+        g_value_set_flags (value, flags);
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_STRV:
+      {
+        g_autoptr(GStrvBuilder) builder = NULL;
+        JsonArray *array;
+
+        if (JSON_NODE_HOLDS_NULL (node))
+          return TRUE;
+        if (!JSON_NODE_HOLDS_ARRAY (node))
+          {
+            set_mismatch_error (error, path, "an array of strings", node);
+            return FALSE;
+          }
+
+        builder = g_strv_builder_new ();
+        array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            JsonNode *item = json_array_get_element (array, i);
+
+            if (!holds_value_of (item, G_TYPE_STRING))
+              {
+                g_autofree char *at = item_path (path, i);
+
+                set_mismatch_error (error, at, "a string", item);
+                return FALSE;
+              }
+            g_strv_builder_add (builder, json_node_get_string (item));
+          }
+
+        g_value_take_boxed (value, g_strv_builder_end (builder));
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_DATE_TIME:
+      {
+        GDateTime *date_time = NULL;
+
+        if (JSON_NODE_HOLDS_NULL (node))
+          return TRUE;
+
+        if (holds_value_of (node, G_TYPE_STRING))
+          date_time = wh_schema_validator_parse_date_time (json_node_get_string (node));
+
+        if (date_time == NULL)
+          {
+            if (holds_value_of (node, G_TYPE_STRING))
+              set_payload_error (error, path, "expected an RFC 3339 date-time with a UTC "
+                                 "offset (such as 2024-05-01T12:00:00Z), got “%s”",
+                                 json_node_get_string (node));
+            else
+              set_mismatch_error (error, path, "an RFC 3339 date-time string", node);
+            return FALSE;
+          }
+
+        g_value_take_boxed (value, date_time);
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_JSON:
+      /* A copy: the caller may change or free its tree. */
+      g_value_take_boxed (value, json_node_copy (node));
+      return TRUE;
+
+    case WH_MODEL_VALUE_OBJECT:
+      if (JSON_NODE_HOLDS_NULL (node))
+        return TRUE;
+      g_set_error (error, WH_ERROR, WH_ERROR_INVALID_MODEL,
+                   "Model “%s”: property “%s” holds any GObject, so there is no telling "
+                   "which class to build from “%s”. Give the property the type of a model.",
+                   wh_model_get_name (model_type), pspec->name, path);
+      return FALSE;
+
+    case WH_MODEL_VALUE_MODEL:
+      {
+        GObject *object;
+
+        if (JSON_NODE_HOLDS_NULL (node))
+          return TRUE;
+
+        object = deserialize_object (value_type, node, path, depth + 1, error);
+        if (object == NULL)
+          return FALSE;
+
+        g_value_take_object (value, object);
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_LIST:
+      {
+        GType item_type = wh_model_property_item_type (model_type, pspec);
+        g_autoptr(GListStore) store = NULL;
+        JsonArray *array;
+
+        if (item_type == G_TYPE_INVALID)
+          {
+            wh_model_set_unsupported_error (error, model_type, pspec);
+            return FALSE;
+          }
+
+        if (item_type == G_TYPE_OBJECT || !g_type_is_a (G_TYPE_LIST_STORE, value_type))
+          {
+            g_set_error (error, WH_ERROR, WH_ERROR_INVALID_MODEL,
+                         "Model “%s”: list property “%s” cannot be rebuilt from JSON: it "
+                         "needs the type GListModel or GListStore and an item type that is a "
+                         "model (not GObject). Change the property's type or its item type.",
+                         wh_model_get_name (model_type), pspec->name);
+            return FALSE;
+          }
+
+        if (JSON_NODE_HOLDS_NULL (node))
+          return TRUE;
+        if (!JSON_NODE_HOLDS_ARRAY (node))
+          {
+            set_mismatch_error (error, path, "an array", node);
+            return FALSE;
+          }
+
+        store = g_list_store_new (item_type);
+        array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            g_autofree char *at = item_path (path, i);
+            g_autoptr(GObject) item = NULL;
+
+            item = deserialize_object (item_type, json_array_get_element (array, i), at,
+                                       depth + 1, error);
+            if (item == NULL)
+              return FALSE;
+            g_list_store_append (store, item);
+          }
+
+        g_value_set_object (value, store);
+        return TRUE;
+      }
+
+    case WH_MODEL_VALUE_UNSUPPORTED:
+    default:
+      wh_model_set_unsupported_error (error, model_type, pspec);
+      return FALSE;
+    }
+}
+
+static gboolean
+is_nullable_kind (WhModelValueKind kind)
+{
+  switch (kind)
+    {
+    case WH_MODEL_VALUE_STRING:
+    case WH_MODEL_VALUE_STRV:
+    case WH_MODEL_VALUE_DATE_TIME:
+    case WH_MODEL_VALUE_JSON:
+    case WH_MODEL_VALUE_OBJECT:
+    case WH_MODEL_VALUE_MODEL:
+    case WH_MODEL_VALUE_LIST:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static GObject *
+deserialize_object (GType        model_type,
+                    JsonNode    *json,
+                    const char  *path,
+                    guint        depth,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) properties = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GArray) values = NULL;
+  JsonObject *object;
+  GObject *instance;
+
+  if (depth > MAX_DESERIALIZE_DEPTH)
+    {
+      set_payload_error (error, path, "the payload is nested more than %d objects deep",
+                         MAX_DESERIALIZE_DEPTH);
+      return NULL;
+    }
+
+  if (G_TYPE_IS_ABSTRACT (model_type))
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_INVALID_MODEL,
+                   "Model “%s” is abstract, so no instance of it can be built. Declare "
+                   "a class that can be instantiated instead.",
+                   wh_model_get_name (model_type));
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    {
+      set_mismatch_error (error, path, "an object", json);
+      return NULL;
+    }
+
+  object = json_node_get_object (json);
+  properties = wh_model_list_properties (model_type);
+  names = g_ptr_array_sized_new (properties->len);
+  values = g_array_sized_new (FALSE, TRUE, sizeof (GValue), properties->len);
+  g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
+
+  for (guint i = 0; i < properties->len; i++)
+    {
+      GParamSpec *pspec = g_ptr_array_index (properties, i);
+      GType value_type = G_PARAM_SPEC_VALUE_TYPE (wh_model_property_target (pspec));
+      WhModelValueKind kind = wh_model_value_kind (value_type);
+      g_autofree char *member = NULL;
+      g_autofree char *at = NULL;
+      GValue value = G_VALUE_INIT;
+      JsonNode *node;
+
+      /* Sent, but not something a payload can set. */
+      if ((pspec->flags & G_PARAM_WRITABLE) == 0)
+        continue;
+
+      member = wh_model_member_name (pspec->name);
+      at = child_path (path, member);
+      node = json_object_get_member (object, member);
+
+      if (node == NULL)
+        {
+          if (wh_model_property_is_optional (model_type, pspec))
+            continue;
+          set_payload_error (error, at, "the member is required, but missing");
+          return NULL;
+        }
+
+      if (JSON_NODE_HOLDS_NULL (node) && kind != WH_MODEL_VALUE_UNSUPPORTED &&
+          !is_nullable_kind (kind))
+        {
+          const char *expected = "a value";
+
+          switch (kind)
+            {
+            case WH_MODEL_VALUE_BOOLEAN: expected = "a boolean"; break;
+            case WH_MODEL_VALUE_INTEGER:
+            case WH_MODEL_VALUE_UNSIGNED: expected = "an integer"; break;
+            case WH_MODEL_VALUE_NUMBER: expected = "a number"; break;
+            case WH_MODEL_VALUE_ENUM: expected = "a string"; break;
+            case WH_MODEL_VALUE_FLAGS: expected = "an array of flag names"; break;
+            default: break;
+            }
+          set_mismatch_error (error, at, expected, node);
+          return NULL;
+        }
+
+      g_value_init (&value, value_type);
+      g_array_append_val (values, value);
+      if (!json_to_value (model_type, pspec, node,
+                          &g_array_index (values, GValue, values->len - 1),
+                          at, depth, error))
+        return NULL;
+      g_ptr_array_add (names, (gpointer) pspec->name);
+    }
+
+  /* One call for all of them: construct-only properties can only be set here. */
+  instance = g_object_new_with_properties (model_type, names->len,
+                                           (const char **) names->pdata,
+                                           (const GValue *) values->data);
+  if (G_IS_INITIALLY_UNOWNED (instance))
+    g_object_ref_sink (instance);
+
+  return instance;
+}
+
+/**
+ * wh_model_deserialize:
+ * @model_type: (type GType): a #GObject type
+ * @json: a JSON object, such as the body of a request or a webhook
+ * @error: return location for a #GError
+ *
+ * Builds an instance of the model @model_type from @json, the inverse of
+ * wh_model_serialize(): members are read by their member names, enums from their nicks,
+ * flags from arrays of nicks, #GDateTime from RFC 3339 text with its offset, nested
+ * models and lists of models (as a #GListStore) recursively, and a #JsonNode property
+ * gets a copy of its member. Members the model does not declare are ignored; an optional
+ * member that is missing keeps the property's default; a property that is not writable
+ * is left as the class sets it. Construct-only properties are set at construction.
+ *
+ * Use wh_model_validate() first to learn every problem of a payload at once; this
+ * function stops at the first.
+ *
+ * Returns: (transfer full): a new instance of @model_type, or %NULL with @error set:
+ *   %WH_ERROR_INVALID_PAYLOAD, whose message starts with the path of the member that does
+ *   not fit (`items.2.amount: expected a number, got a string`), or
+ *   %WH_ERROR_INVALID_MODEL for a model that cannot be built from JSON (an abstract
+ *   class, a property of any #GObject, a property type with no JSON form)
+ */
+GObject *
+wh_model_deserialize (GType      model_type,
+                      JsonNode  *json,
+                      GError   **error)
+{
+  g_return_val_if_fail (G_TYPE_IS_OBJECT (model_type), NULL);
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return deserialize_object (model_type, json, "", 0, error);
+}
+
+/**
+ * wh_model_validate:
+ * @model_type: (type GType): a #GObject type
+ * @json: a JSON value, such as the body of a request or a webhook
+ * @error: return location for a #GError
+ *
+ * Checks @json against the JSON Schema of @model_type (see wh_model_get_schema()) and
+ * reports every problem at once, as Esmerald and pydantic word them: `amount: Input
+ * should be a valid number; paid_at: Field required`. An integer member accepts `3.0`,
+ * a `date-time` needs a full RFC 3339 date, time and offset, and members the model does
+ * not declare are allowed.
+ *
+ * Returns: %TRUE if @json is a valid payload of @model_type; otherwise %FALSE with
+ *   @error set: %WH_ERROR_INVALID_PAYLOAD listing the problems (at most 100), or
+ *   %WH_ERROR_INVALID_MODEL or %WH_ERROR_DUPLICATE for a model that has no schema
+ */
+gboolean
+wh_model_validate (GType      model_type,
+                   JsonNode  *json,
+                   GError   **error)
+{
+  g_autoptr(WhSchemaRegistry) registry = NULL;
+  g_autoptr(WhSchemaValidator) validator = NULL;
+  g_autoptr(JsonNode) components = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+  g_autofree char *text = NULL;
+  const char *name;
+
+  g_return_val_if_fail (G_TYPE_IS_OBJECT (model_type), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  registry = wh_schema_registry_new ();
+  name = wh_schema_registry_add_model (registry, model_type, error);
+  if (name == NULL)
+    return FALSE;
+
+  components = wh_schema_registry_to_json (registry);
+  validator = wh_schema_validator_new (json_node_get_object (components));
+  problems = json_array_new ();
+
+  if (wh_schema_validator_validate (validator,
+                                    wh_schema_registry_lookup_component (registry, name),
+                                    json, NULL, problems))
+    return TRUE;
+
+  text = wh_schema_validator_describe (problems);
+  g_set_error_literal (error, WH_ERROR, WH_ERROR_INVALID_PAYLOAD, text);
+
+  return FALSE;
 }

@@ -60,5 +60,13 @@ JsonNode    *wh_model_get_schema          (GType        model_type,
 WEBHOOKS_AVAILABLE_IN_ALL
 JsonNode    *wh_model_serialize           (GObject     *instance,
                                            GError     **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+GObject     *wh_model_deserialize         (GType        model_type,
+                                           JsonNode    *json,
+                                           GError     **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+gboolean     wh_model_validate            (GType        model_type,
+                                           JsonNode    *json,
+                                           GError     **error);
 
 G_END_DECLS

@@ -29,6 +29,10 @@ gboolean           wh_schema_validator_validate (WhSchemaValidator  *self,
 /* The problems as one sentence for a GError ("body.amount: Input should be a valid
  * number; body.paid_at: Field required"). */
 char              *wh_schema_validator_describe (JsonArray          *problems);
+/* An RFC 3339 date-time ("2024-05-01T12:00:00Z", "…T12:00:00.5+02:00"): a full date, a
+ * 'T', a time with seconds and an offset or Z; what "format": "date-time" accepts. NULL
+ * for anything else. */
+GDateTime         *wh_schema_validator_parse_date_time (const char  *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WhSchemaValidator, wh_schema_validator_free)
 

@@ -884,7 +884,7 @@ test_serialize_payment (void)
   g_autoptr(JsonNode) empty = NULL;
 
   g_assert_no_error (error);
-  assert_json (json, "{'is_paid':true,'amount':12.5,'paid_at':'2024-05-17T09:30:00+01'}");
+  assert_json (json, "{'is_paid':true,'amount':12.5,'paid_at':'2024-05-17T09:30:00+01:00'}");
 
   empty = wh_model_serialize (unpaid, &error);
   g_assert_no_error (error);
