@@ -643,6 +643,15 @@ object_node (JsonObject *object)
 }
 
 static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static JsonNode *
 schema_ref (const char *ref)
 {
   JsonObject *object = json_object_new ();
@@ -770,7 +779,7 @@ servers_array (WhApplication *app)
       json_array_add_object_element (array, object);
     }
 
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 static void
@@ -822,7 +831,7 @@ security_requirements (GListModel **lists,
   if (array == NULL)
     return NULL;
 
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 static JsonNode *
@@ -933,7 +942,7 @@ parameters_array (WhOpenAPIIndex  *index,
   if (json_array_get_length (array) == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  return json_node_init_array (json_node_alloc (), g_steal_pointer (&array));
+  return array_node (g_steal_pointer (&array));
 }
 
 static gboolean
@@ -1307,7 +1316,7 @@ copy_mutable (JsonNode *node)
 
         for (guint i = 0; i < json_array_get_length (array); i++)
           json_array_add_element (result, copy_mutable (json_array_get_element (array, i)));
-        return json_node_init_array (json_node_alloc (), result);
+        return array_node (result);
       }
 
     case JSON_NODE_VALUE:

@@ -7,3 +7,4 @@
 #endif
 
 /* The public headers of receive/, for the umbrella header. */
+#include "wh-receiver.h"
