@@ -20,6 +20,7 @@
 
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
+import Json from 'gi://Json';
 import Webhooks from 'gi://Webhooks?version=1';
 
 export {Webhooks};
@@ -169,6 +170,51 @@ export function handlerFunction(handler) {
     return functions.get(handler) ?? null;
 }
 
+function sendResult(request, result) {
+    let status = 0;
+    if (Array.isArray(result) && result.length === 2 && Number.isInteger(result[0]))
+        [status, result] = result;
+    if (result === undefined || result === null)
+        request.respond_bytes(status, null, null);
+    else if (result instanceof GObject.Object)
+        request.respond_model(status, result);
+    else if (result instanceof GLib.Bytes)
+        request.respond_bytes(status, 'application/octet-stream', result);
+    else
+        request.respond_json(status, Json.from_string(JSON.stringify(result)));
+}
+
+/**
+ * The route handler the route functions (post(), get(), ...) make: each request calls its
+ * function with the body's model instance and the request (for parameters:
+ * `request.get_parameter('user_id')`), and sends what it returns: a model (as JSON, with
+ * the handler's status), null (no body), GLib.Bytes, a JSON-like value, or
+ * `[status, value]`.
+ */
+export const FunctionHandler = GObject.registerClass({
+    GTypeName: 'WhJsFunctionHandler',
+}, class FunctionHandler extends Webhooks.Handler {
+    vfunc_handle(request) {
+        const fn = functions.get(this);
+        if (!fn) {
+            request.respond_error(501, 'Not Implemented');
+            return;
+        }
+        let result;
+        try {
+            result = fn(request.get_body(), request);
+        } catch (e) {
+            // The stack is for the application's author, not the client.
+            logError(e);
+            if (!request.is_answered())
+                request.respond_error(500, null);
+            return;
+        }
+        if (!request.is_answered())
+            sendResult(request, result);
+    }
+});
+
 function factory(webhook, fixedMethods) {
     return (path, options = {}) => {
         if (typeof path === 'object' && path !== null) {
@@ -176,7 +222,7 @@ function factory(webhook, fixedMethods) {
             path = options.path;
         }
         const methods = fixedMethods ?? options.methods ?? null;
-        const Kind = webhook ? Webhooks.WebhookHandler : Webhooks.Handler;
+        const Kind = webhook ? Webhooks.WebhookHandler : FunctionHandler;
         const handler = new Kind({path: path ?? options.handler?.name ?? (webhook ? '' : '/'), methods});
         const {methods: _ignored, ...rest} = options;
         configure(handler, rest);

@@ -36,6 +36,7 @@
 
 #include "wh-handler.h"
 #include "wh-naming-private.h"
+#include "wh-request.h"
 #include "wh-watched-list-private.h"
 
 /* WhWatchedList: see wh-watched-list-private.h. */
@@ -324,6 +325,14 @@ wh_handler_real_customize_operation (WhHandler  *self,
 {
 }
 
+/* A route declared for the document only: the server still answers it, honestly. */
+static void
+wh_handler_real_handle (WhHandler *self,
+                        WhRequest *request)
+{
+  wh_request_respond_error (request, 501, "Not Implemented");
+}
+
 static void
 wh_handler_finalize (GObject *object)
 {
@@ -526,6 +535,7 @@ wh_handler_class_init (WhHandlerClass *klass)
   object_class->set_property = wh_handler_set_property;
 
   klass->customize_operation = wh_handler_real_customize_operation;
+  klass->handle = wh_handler_real_handle;
 
   /**
    * WhHandler:path:
@@ -1487,4 +1497,25 @@ wh_handler_add_parameter (WhHandler   *self,
   g_return_if_fail (WH_IS_PARAMETER (parameter));
 
   wh_watched_list_append (priv->parameters, parameter);
+}
+
+/**
+ * wh_handler_handle:
+ * @self: a #WhHandler
+ * @request: the request to answer
+ *
+ * Calls the #WhHandlerClass.handle virtual method, which answers @request with one of
+ * the wh_request_respond_*() functions, now or later. The server that
+ * wh_application_attach() sets up calls it for each request to the route once the
+ * parameters and the body have been validated; a request that is never answered is
+ * answered `500` when its last reference is dropped.
+ */
+void
+wh_handler_handle (WhHandler *self,
+                   WhRequest *request)
+{
+  g_return_if_fail (WH_IS_HANDLER (self));
+  g_return_if_fail (WH_IS_REQUEST (request));
+
+  WH_HANDLER_GET_CLASS (self)->handle (self, request);
 }

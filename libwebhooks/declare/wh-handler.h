@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 #define WH_TYPE_HANDLER (wh_handler_get_type ())
 
+/* Declared in wh-request.h (serve/), which needs this header. */
+typedef struct _WhRequest WhRequest;
+
 WEBHOOKS_AVAILABLE_IN_ALL
 G_DECLARE_DERIVABLE_TYPE (WhHandler, wh_handler, WH, HANDLER, GObject)
 
@@ -27,6 +30,8 @@ G_DECLARE_DERIVABLE_TYPE (WhHandler, wh_handler, WH, HANDLER, GObject)
  * @customize_operation: called with each OpenAPI Operation Object the handler produces,
  *   after the library has filled it in, so that a subclass can add to it (vendor extensions,
  *   examples, links). It must not remove what the library put there.
+ * @handle: answers a request to the route, through @request, now or later (keep a
+ *   reference to @request meanwhile). The default answers `501 Not Implemented`.
  *
  * The class structure of #WhHandler.
  */
@@ -37,14 +42,20 @@ struct _WhHandlerClass
   void (* customize_operation) (WhHandler  *self,
                                 const char *method,
                                 JsonObject *operation);
+  void (* handle)              (WhHandler  *self,
+                                WhRequest  *request);
 
   /*< private >*/
-  gpointer _reserved[8];
+  gpointer _reserved[7];
 };
 
 WEBHOOKS_AVAILABLE_IN_ALL
 WhHandler           *wh_handler_new                        (const char         *path,
                                                             const char * const *methods);
+
+WEBHOOKS_AVAILABLE_IN_ALL
+void                 wh_handler_handle                     (WhHandler          *self,
+                                                            WhRequest          *request);
 
 WEBHOOKS_AVAILABLE_IN_ALL
 const char          *wh_handler_get_path                   (WhHandler          *self);

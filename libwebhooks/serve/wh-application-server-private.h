@@ -19,6 +19,8 @@ gboolean  wh_application_serve_get_property       (WhApplication *self,
 gboolean  wh_application_serve_set_property       (WhApplication *self,
                                                    guint          prop_id,
                                                    const GValue  *value);
+/* WhApplication:max-body-size, for the router. */
+guint64   wh_application_serve_get_max_body_size  (WhApplication *self);
 /* Whether @pspec is one of those properties, which are not in the document. */
 gboolean  wh_application_serve_is_property        (GParamSpec    *pspec);
 

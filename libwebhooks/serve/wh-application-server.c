@@ -47,6 +47,7 @@
 #include "wh-application-server-private.h"
 #include "wh-docs-page-private.h"
 #include "wh-error.h"
+#include "wh-router-private.h"
 
 /* The docs pages' assets: the npm packages they come from, pinned here and nowhere else.
  * A page names its files by package and path inside the package, which is both the CDN
@@ -124,8 +125,11 @@ static const struct
 
 enum {
   SERVE_PROP_DOCS_ASSETS_DIR = N_URLS,
+  SERVE_PROP_MAX_BODY_SIZE,
   N_SERVE_PROPS
 };
+
+#define DEFAULT_MAX_BODY_SIZE (1024 * 1024)
 
 static guint first_serve_prop_id;
 static GParamSpec *serve_properties[N_SERVE_PROPS];
@@ -135,6 +139,7 @@ typedef struct
 {
   char *urls[N_URLS];
   char *docs_assets_dir;
+  guint64 max_body_size;
 
   /* The document as served, dropped on WhApplication::changed. */
   GBytes *json;
@@ -149,6 +154,7 @@ typedef struct
 {
   GHashTable *paths;    /* path -> WhApplication, not owned */
   GHashTable *apps;     /* WhApplication set, owned */
+  WhRouter *router;     /* the declared routes of all of them */
 } ServerRegistry;
 
 typedef struct
@@ -208,6 +214,7 @@ get_state (WhApplication *app)
       state = g_new0 (ServeState, 1);
       for (guint i = 0; i < N_URLS; i++)
         state->urls[i] = g_strdup (url_infos[i].default_value);
+      state->max_body_size = DEFAULT_MAX_BODY_SIZE;
       g_object_set_qdata_full (G_OBJECT (app), serve_state_quark (), state, serve_state_free);
       /* The state dies with the application, and so does the handler. */
       g_signal_connect (app, "changed", G_CALLBACK (on_application_changed), state);
@@ -222,6 +229,7 @@ server_registry_free (gpointer data)
   ServerRegistry *registry = data;
 
   g_hash_table_unref (registry->paths);
+  g_clear_pointer (&registry->router, wh_router_free);
   g_hash_table_unref (registry->apps);
   g_free (registry);
 }
@@ -236,6 +244,7 @@ get_registry (SoupServer *server)
       registry = g_new0 (ServerRegistry, 1);
       registry->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       registry->apps = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+      registry->router = wh_router_new (server);
       g_object_set_qdata_full (G_OBJECT (server), server_registry_quark (), registry,
                                server_registry_free);
     }
@@ -315,6 +324,20 @@ wh_application_serve_install_properties (GObjectClass *object_class,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * WhApplication:max-body-size:
+   *
+   * The largest request body, in bytes, that the routes of an attached application
+   * accept: a larger one is answered `413` as soon as its headers say so (or, for a
+   * chunked body, as soon as it grows past the limit), without reading the rest. 0 for no
+   * limit. The default is 1 MiB.
+   */
+  serve_properties[SERVE_PROP_MAX_BODY_SIZE] =
+    g_param_spec_uint64 ("max-body-size", "Maximum body size",
+                         "The largest request body the routes accept, in bytes (0: no limit)",
+                         0, G_MAXUINT64, DEFAULT_MAX_BODY_SIZE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   for (guint i = 0; i < N_SERVE_PROPS; i++)
     g_object_class_install_property (object_class, first_prop_id + i, serve_properties[i]);
 }
@@ -330,7 +353,9 @@ wh_application_serve_get_property (WhApplication *self,
   if (prop_id < first_serve_prop_id || id >= N_SERVE_PROPS)
     return FALSE;
 
-  if (id == SERVE_PROP_DOCS_ASSETS_DIR)
+  if (id == SERVE_PROP_MAX_BODY_SIZE)
+    g_value_set_uint64 (value, state->max_body_size);
+  else if (id == SERVE_PROP_DOCS_ASSETS_DIR)
     g_value_set_string (value, state->docs_assets_dir);
   else
     g_value_set_string (value, state->urls[id]);
@@ -345,11 +370,23 @@ wh_application_serve_set_property (WhApplication *self,
 {
   ServeState *state = get_state (self);
   guint id = prop_id - first_serve_prop_id;
-  const char *text = g_value_get_string (value);
+  const char *text;
   char **field;
 
   if (prop_id < first_serve_prop_id || id >= N_SERVE_PROPS)
     return FALSE;
+
+  if (id == SERVE_PROP_MAX_BODY_SIZE)
+    {
+      if (state->max_body_size != g_value_get_uint64 (value))
+        {
+          state->max_body_size = g_value_get_uint64 (value);
+          g_object_notify_by_pspec (G_OBJECT (self), serve_properties[id]);
+        }
+      return TRUE;
+    }
+
+  text = g_value_get_string (value);
 
   field = id == SERVE_PROP_DOCS_ASSETS_DIR ? &state->docs_assets_dir : &state->urls[id];
   if (g_strcmp0 (*field, text) != 0)
@@ -360,6 +397,12 @@ wh_application_serve_set_property (WhApplication *self,
     }
 
   return TRUE;
+}
+
+guint64
+wh_application_serve_get_max_body_size (WhApplication *self)
+{
+  return get_state (self)->max_body_size;
 }
 
 gboolean
@@ -807,18 +850,26 @@ check_url (const char  *property,
  * @error: return location for a #GError
  *
  * Serves @self on @server: the OpenAPI document at #WhApplication:openapi-url and each
- * docs page whose URL is not %NULL, and the files of #WhApplication:docs-assets-dir under
- * %WH_DOCS_ASSETS_PATH when it is set. The URLs are read now; setting them afterwards
- * changes nothing on @server. The document served follows the application: it is built
+ * docs page whose URL is not %NULL, the files of #WhApplication:docs-assets-dir under
+ * %WH_DOCS_ASSETS_PATH when it is set, and every declared route (see #WhRequest). The
+ * URLs and the routes are read now; setting them afterwards changes nothing on @server. The document served follows the application: it is built
  * again after #WhApplication::changed.
  *
  * It fails, and adds nothing to @server, when @self is already attached to @server, when
- * another application attached to @server serves one of the same paths (%WH_ERROR_DUPLICATE),
+ * another application attached to @server serves one of the same paths, or a route that
+ * answers the same requests (%WH_ERROR_DUPLICATE), when a route lies under a docs path
+ * (%WH_ERROR_DUPLICATE),
  * when two of the URLs are the same path (%WH_ERROR_DUPLICATE), when a URL is not a plain
  * absolute path (%WH_ERROR_INVALID_NAME), or when #WhApplication:docs-assets-dir is not a
  * folder (%WH_ERROR_FAILED). Handlers that were added to @server with
  * soup_server_add_handler() directly cannot be seen (libsoup has no way to look them up):
  * one on the same path as @self is replaced by @self's, or replaces it if added later.
+ *
+ * The routes of every application attached to @server are served by one handler at `/`,
+ * added with the first route: it matches path templates (`/users/{user_id}`) segment by
+ * segment, a fixed segment before a parameter, and answers a JSON `404` for an unknown
+ * path and `405` with `Allow` for a known path with another method. Handlers of your own
+ * on longer paths keep working next to it.
  *
  * @server keeps a reference on @self for as long as it has @self's handlers.
  *
@@ -833,6 +884,7 @@ wh_application_attach (WhApplication  *self,
   ServerRegistry *registry;
   g_autoptr(GHashTable) paths = NULL;     /* path -> property name */
   g_autoptr(GArray) kinds = NULL;
+  g_autoptr(GPtrArray) routes = NULL;
   gboolean serve_anything;
 
   g_return_val_if_fail (WH_IS_APPLICATION (self), FALSE);
@@ -922,6 +974,30 @@ wh_application_attach (WhApplication  *self,
         }
     }
 
+  /* The routes: against each other, against the docs paths of every application on the
+   * server, and the other way round. */
+  {
+    g_autoptr(GHashTable) reserved = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+    GHashTableIter iter;
+    gpointer path, value;
+
+    g_hash_table_iter_init (&iter, paths);
+    while (g_hash_table_iter_next (&iter, &path, &value))
+      {
+        if (!wh_router_check_path (registry->router, path, value, error))
+          return FALSE;
+        g_hash_table_insert (reserved, path, g_strdup (value));
+      }
+    g_hash_table_iter_init (&iter, registry->paths);
+    while (g_hash_table_iter_next (&iter, &path, &value))
+      g_hash_table_insert (reserved, path,
+                           g_strdup_printf ("docs of “%s”", wh_application_get_title (value)));
+
+    routes = wh_router_collect (registry->router, self, reserved, error);
+    if (routes == NULL)
+      return FALSE;
+  }
+
   /* Everything is checked: nothing below can fail. */
   g_hash_table_add (registry->apps, g_object_ref (self));
   for (guint i = 0; i < kinds->len; i++)
@@ -935,6 +1011,7 @@ wh_application_attach (WhApplication  *self,
       g_hash_table_insert (registry->paths, g_strdup (route->path), self);
       soup_server_add_handler (server, route->path, handle_request, route, route_free);
     }
+  wh_router_commit (registry->router, routes);
 
   return TRUE;
 }

@@ -8,3 +8,4 @@
 
 /* The public headers of serve/, for the umbrella header. */
 #include "wh-application-server.h"
+#include "wh-request.h"

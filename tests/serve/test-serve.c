@@ -72,12 +72,13 @@ test_payment_init (TestPayment *self)
 }
 
 static WhApplication *
-seed_app (const char *title)
+seed_app_at (const char *title,
+             const char *create_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WhApplication) app = wh_application_new (title, "1.0.0");
   g_autoptr(WhWebhookHandler) webhook = wh_whpost ("new-event");
-  g_autoptr(WhHandler) create = wh_post ("/create");
+  g_autoptr(WhHandler) create = wh_post (create_path);
   g_autoptr(WhWebhookGateway) webhook_gateway = NULL;
   g_autoptr(WhGateway) route_gateway = NULL;
 
@@ -91,6 +92,12 @@ seed_app (const char *title)
   g_assert_no_error (error);
 
   return g_steal_pointer (&app);
+}
+
+static WhApplication *
+seed_app (const char *title)
+{
+  return seed_app_at (title, "/create");
 }
 
 /* A loopback server and a client */
@@ -773,7 +780,8 @@ static void
 test_attach_errors (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhApplication) second = seed_app ("Second");
+  g_autoptr(WhApplication) second = seed_app_at ("Second", "/second/create");
+  g_autoptr(WhApplication) clash = seed_app ("Clash");
   g_autoptr(WhApplication) third = seed_app ("Third");
   g_autoptr(Reply) first_doc = NULL;
   g_autoptr(Reply) second_doc = NULL;
@@ -794,6 +802,14 @@ test_attach_errors (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   not_added = request (f, "GET", "/second.json");
   g_assert_cmpuint (not_added->status, ==, 404);
+
+  /* Its own docs paths, but the first's route: refused too. */
+  g_object_set (clash, "openapi-url", "/clash.json", "swagger-url", NULL, "redoc-url", NULL,
+                "elements-url", NULL, "rapidoc-url", NULL, "oauth2-redirect-url", NULL, NULL);
+  g_assert_false (wh_application_attach (clash, f->server, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "POST /create"));
+  g_clear_error (&error);
 
   /* On paths of its own it is served next to the first. */
   g_object_set (second, "swagger-url", "/second/swagger", "elements-url", NULL,

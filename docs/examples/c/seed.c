@@ -2,12 +2,15 @@
 
 /* The example of Esmerald's "Webhooks" page, declared with libwebhooks in C: a Payment
  * model, a POST /create route that takes one, and a new-event webhook that sends one.
- * It prints the application's OpenAPI 3.1 document.
+ * It serves them on http://127.0.0.1:8000 (the document, the docs pages and POST /create)
+ * until interrupted; --print-openapi prints the OpenAPI 3.1 document instead, --port
+ * chooses another port (0: any free one).
  *
  *   cc seed.c $(pkg-config --cflags --libs webhooks-1) -o webhooks-demo
  */
 
 #include <stdlib.h>
+#include <glib-unix.h>
 #include <webhooks.h>
 
 /* The payload model: any GObject class is one. Its readable properties become the JSON
@@ -127,6 +130,40 @@ demo_payment_init (DemoPayment *self)
 {
 }
 
+/* The route's work: a handler class whose handle() gets the request with its body
+ * already validated and made into a DemoPayment. */
+
+#define DEMO_TYPE_CREATE_PAYMENT (demo_create_payment_get_type ())
+G_DECLARE_FINAL_TYPE (DemoCreatePayment, demo_create_payment, DEMO, CREATE_PAYMENT, WhHandler)
+
+struct _DemoCreatePayment
+{
+  WhHandler parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (DemoCreatePayment, demo_create_payment, WH_TYPE_HANDLER)
+
+static void
+demo_create_payment_handle (WhHandler *handler,
+                            WhRequest *request)
+{
+  DemoPayment *payment = DEMO_PAYMENT (wh_request_get_body (request));
+
+  /* Status 0: the handler's status code, 201 for a POST. */
+  wh_request_respond_model (request, 0, G_OBJECT (payment));
+}
+
+static void
+demo_create_payment_class_init (DemoCreatePaymentClass *klass)
+{
+  WH_HANDLER_CLASS (klass)->handle = demo_create_payment_handle;
+}
+
+static void
+demo_create_payment_init (DemoCreatePayment *self)
+{
+}
+
 /* The application: one route and one webhook, as in the seed. */
 static WhApplication *
 build_application (GError **error)
@@ -148,7 +185,11 @@ build_application (GError **error)
     return NULL;
 
   /* Esmerald names a handler after its function; C has no such thing, so the name is set. */
-  g_autoptr(WhHandler) create_payment = wh_post ("/create");
+  g_autoptr(WhHandler) create_payment =
+    g_object_new (DEMO_TYPE_CREATE_PAYMENT,
+                  "path", "/create",
+                  "methods", (const char * const[]) { "POST", NULL },
+                  NULL);
   g_object_set (create_payment,
                 "name", "create_payment",
                 "body-type", DEMO_TYPE_PAYMENT,
@@ -160,6 +201,50 @@ build_application (GError **error)
   return g_steal_pointer (&app);
 }
 
+static gboolean
+on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+serve (WhApplication *app,
+       int            port,
+       GError       **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  const char *paths[] = { "/openapi.json", "/docs/swagger", "/docs/redoc", "/docs/elements",
+                          "/docs/rapidoc" };
+  GSList *uris;
+  guint sigint, sigterm;
+
+  if (!wh_application_attach (app, server, error) ||
+      !soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return EXIT_FAILURE;
+
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_print ("Serving %s on http://127.0.0.1:%d (Ctrl+C stops)\n",
+           wh_application_get_title (app), port);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_print ("  http://127.0.0.1:%d%s\n", port, paths[i]);
+  g_print ("  POST http://127.0.0.1:%d/create with {\"is_paid\": true, \"amount\": 9.99, "
+           "\"paid_at\": \"2024-05-01T12:00:00Z\"}\n", port);
+
+  sigint = g_unix_signal_add (SIGINT, on_signal, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  return EXIT_SUCCESS;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -167,7 +252,24 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(WhApplication) app = NULL;
   g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GOptionContext) context = NULL;
   g_autofree char *text = NULL;
+  gboolean print_openapi = FALSE;
+  int port = 8000;
+  GOptionEntry entries[] = {
+    { "print-openapi", 0, 0, G_OPTION_ARG_NONE, &print_openapi,
+      "Print the OpenAPI document and exit", NULL },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port to serve on (0: any free one)", "PORT" },
+    { NULL },
+  };
+
+  context = g_option_context_new ("- the seed's Payments example");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("webhooks-demo: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   app = build_application (&error);
   if (app == NULL)
@@ -185,8 +287,18 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  text = wh_application_get_openapi_json (app, TRUE);
-  g_print ("%s\n", text);
+  if (print_openapi)
+    {
+      text = wh_application_get_openapi_json (app, TRUE);
+      g_print ("%s\n", text);
+      return EXIT_SUCCESS;
+    }
+
+  if (serve (app, port, &error) != EXIT_SUCCESS)
+    {
+      g_printerr ("webhooks-demo: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
   return EXIT_SUCCESS;
 }

@@ -267,6 +267,86 @@ class Handler(Webhooks.Handler):
 __all__.append("Handler")
 
 
+def _python_value(value):
+    """A GValue from the request as a plain Python value."""
+    if isinstance(value, GObject.Value):
+        return value.get_value()
+    return value
+
+
+def _send_result(request, result):
+    """Answers ``request`` with what a decorated function returned: a model (sent as JSON
+    with the handler's status), ``None`` (no body), bytes, a JSON-like value, or a
+    ``(status, value)`` tuple."""
+    status = 0
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
+        status, result = result
+    if result is None:
+        request.respond_bytes(status, None, None)
+    elif isinstance(result, GObject.Object):
+        request.respond_model(status, result)
+    elif isinstance(result, (bytes, bytearray)):
+        request.respond_bytes(status, "application/octet-stream", GLib.Bytes.new(bytes(result)))
+    else:
+        import json
+        from gi.repository import Json
+        request.respond_json(status, Json.from_string(json.dumps(result)))
+
+
+class FunctionHandler(Handler):
+    """The route handler a decorator makes: each request calls the decorated function with
+    the body's model instance (``data``/``payload``, or the first parameter) and the path,
+    query, header and cookie parameters it names, and sends what it returns."""
+
+    __gtype_name__ = "WhPyFunctionHandler"
+
+    def do_handle(self, request):
+        function = self.function
+        if function is None:
+            request.respond_error(501, "Not Implemented")
+            return
+        try:
+            arguments = self._arguments(function, request)
+            result = function(**arguments)
+        except Exception:
+            import traceback
+            traceback.print_exc()
+            # The traceback is for the application's author, not the client.
+            if not request.is_answered():
+                request.respond_error(500, None)
+            return
+        if not request.is_answered():
+            _send_result(request, result)
+
+    @staticmethod
+    def _arguments(function, request):
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):
+            return {}
+        body = request.get_body()
+        names = set(request.list_parameters())
+        arguments = {}
+        body_given = False
+        for name, parameter in signature.parameters.items():
+            if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                continue
+            if name == "request":
+                arguments[name] = request
+            elif name in names:
+                arguments[name] = _python_value(request.get_parameter(name))
+            elif name.replace("_", "-") in names:
+                arguments[name] = _python_value(request.get_parameter(name.replace("_", "-")))
+            elif not body_given and (name in ("data", "payload") or
+                                     parameter.default is inspect.Parameter.empty):
+                arguments[name] = body
+                body_given = True
+        return arguments
+
+
+__all__.append("FunctionHandler")
+
+
 @override
 class WebhookHandler(Webhooks.WebhookHandler):
     """A webhook handler: its path is the webhook's name. ``@whpost("new-event")`` makes one."""
@@ -276,7 +356,7 @@ __all__.append("WebhookHandler")
 
 
 def _factory(function_name, methods, webhook, takes_methods=False):
-    kind = WebhookHandler if webhook else Handler
+    kind = WebhookHandler if webhook else FunctionHandler
 
     def factory(path=None, methods=methods if not takes_methods else None, **keywords):
         handler = kind(path=path, methods=list(methods) if methods is not None else None)
