@@ -41,6 +41,9 @@ const HANDLER_KEYWORDS = {
 
 // The JavaScript function each handler was declared with (the serving layer calls it).
 const functions = new WeakMap();
+// The route handlers of a view instance: {view: WeakRef, method}, the method to call on
+// the view. Weak, because the view holds its handlers.
+const viewMethods = new WeakMap();
 // Handlers given an explicit `name`, which their function's name does not replace.
 const explicitNames = new WeakSet();
 const prepared = new Set();
@@ -167,7 +170,56 @@ function bind(handler, fn) {
  * @returns {Function|null} its function
  */
 export function handlerFunction(handler) {
+    const bound = viewMethods.get(handler);
+    if (bound) {
+        const view = bound.view.deref();
+        if (view && typeof view[bound.method] === 'function')
+            return view[bound.method].bind(view);
+    }
     return functions.get(handler) ?? null;
+}
+
+/**
+ * Thrown by a route function to answer with an HTTP error, as Esmerald's HTTPException:
+ * `throw new HTTPException(404, 'No such payment')` answers 404 with
+ * `{"detail": "No such payment"}`. `detail` may be any JSON-like value and defaults to
+ * the status's reason phrase; `headers` ({name: value}) are added to the answer. Any
+ * other exception answers 500 with `{"detail": "Internal Server Error"}` and is logged
+ * with logError().
+ */
+export class HTTPException extends Error {
+    /**
+     * @param {number} statusCode - the HTTP status, 100 to 599
+     * @param {*} [detail] - what went wrong, for the client
+     * @param {object} [headers] - response headers
+     */
+    constructor(statusCode, detail = null, headers = {}) {
+        super(`${statusCode}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`);
+        this.name = 'HTTPException';
+        this.statusCode = statusCode;
+        this.detail = detail;
+        this.headers = headers ?? {};
+    }
+}
+
+function sendException(request, exception) {
+    const status = exception.statusCode;
+    if (!Number.isInteger(status) || status < 100 || status > 599)
+        throw new RangeError(`HTTPException(${status}): the status must be an HTTP status between 100 and 599`);
+    for (const [name, value] of Object.entries(exception.headers))
+        request.set_response_header(name, String(value));
+    const detail = exception.detail;
+    if (detail === null || detail === undefined || typeof detail === 'string')
+        request.respond_error(status, detail ?? null);
+    else
+        request.respond_json(status, Json.from_string(JSON.stringify({detail})));
+}
+
+function internalError(request, error) {
+    // The stack is for the application's author, not the client.
+    logError(error, `${request.get_method()} ${request.get_path()} failed`);
+    if (!request.is_answered())
+        request.respond_error(500, null);
 }
 
 function sendResult(request, result) {
@@ -189,31 +241,68 @@ function sendResult(request, result) {
  * function with the body's model instance and the request (for parameters:
  * `request.get_parameter('user_id')`), and sends what it returns: a model (as JSON, with
  * the handler's status), null (no body), GLib.Bytes, a JSON-like value, or
- * `[status, value]`.
+ * `[status, value]`. The handler of an APIView method calls it on its view. Throwing an
+ * HTTPException answers its status; anything else thrown answers 500 and is logged.
  */
 export const FunctionHandler = GObject.registerClass({
     GTypeName: 'WhJsFunctionHandler',
 }, class FunctionHandler extends Webhooks.Handler {
     vfunc_handle(request) {
-        const fn = functions.get(this);
+        const fn = handlerFunction(this);
         if (!fn) {
             request.respond_error(501, 'Not Implemented');
             return;
         }
-        let result;
         try {
-            result = fn(request.get_body(), request);
-        } catch (e) {
-            // The stack is for the application's author, not the client.
-            logError(e);
+            const result = fn(request.get_body(), request);
             if (!request.is_answered())
-                request.respond_error(500, null);
-            return;
+                sendResult(request, result);
+        } catch (e) {
+            if (!(e instanceof HTTPException)) {
+                internalError(request, e);
+            } else if (request.is_answered()) {
+                logError(e, `${request.get_method()} ${request.get_path()} threw after it answered`);
+            } else {
+                try {
+                    sendException(request, e);
+                } catch (e2) {
+                    internalError(request, e2);
+                }
+            }
         }
-        if (!request.is_answered())
-            sendResult(request, result);
     }
 });
+
+const {READABLE, WRITABLE, CONSTRUCT_ONLY} = GObject.ParamFlags;
+
+function listItems(model) {
+    const items = [];
+    for (let i = 0; i < model.get_n_items(); i++)
+        items.push(model.get_item(i));
+    return items;
+}
+
+// A route handler declared as @template, for one view instance: each instance answers with
+// its own state, even when one class has several instances.
+function copyForView(template, view, method) {
+    const copy = new template.constructor();
+    for (const pspec of GObject.Object.list_properties.call(template.constructor)) {
+        if (!(pspec.flags & READABLE) || !(pspec.flags & WRITABLE) || (pspec.flags & CONSTRUCT_ONLY) ||
+            ['responses', 'security', 'parameters'].includes(pspec.name))
+            continue;
+        const name = pspec.name.replaceAll('-', '_');
+        copy[name] = template[name];
+    }
+    listItems(template.get_responses()).forEach(response => copy.add_response(response));
+    listItems(template.get_security()).forEach(scheme => copy.add_security(scheme));
+    listItems(template.get_parameters()).forEach(parameter => copy.add_parameter(parameter));
+    if (explicitNames.has(template))
+        explicitNames.add(copy);
+    if (functions.has(template))
+        functions.set(copy, functions.get(template));
+    viewMethods.set(copy, {view: new WeakRef(view), method});
+    return copy;
+}
 
 function factory(webhook, fixedMethods) {
     return (path, options = {}) => {
@@ -260,7 +349,10 @@ export const route = factory(false, null);
  * A class-based view. Subclass it with GObject.registerClass and list its handlers in a
  * static `handlers` map from method name to handler (made without `handler:`); each
  * becomes its own operation, in alphabetical order of method name, bound to the method of
- * that name, and the operationIds use the class's name in lower case.
+ * that name, and the operationIds use the class's name in lower case. A route method is
+ * called on the view given to the gateway (an instance, or the one instance the gateway
+ * makes of a class), with `this` the view: several instances of one class each answer
+ * with their own state.
  *
  *     const PaymentWebhook = GObject.registerClass(class PaymentWebhook extends APIView {
  *         static handlers = {new_event: whpost('new-event', {bodyType: Payment})};
@@ -272,16 +364,28 @@ export const APIView = GObject.registerClass({
 }, class APIView extends Webhooks.APIView {
     _init(params = {}) {
         super._init({name: this.constructor.name, ...params});
+        // Holding the copies keeps their wrappers, and so their entries in viewMethods,
+        // alive as long as this view; JavaScript state of its own keeps this wrapper alive
+        // as long as the C view, so that their weak references to it stay valid.
+        this._routeHandlers = [];
         const handlers = this.constructor.handlers ?? {};
         for (const method of Object.keys(handlers).sort()) {
             const handler = handlers[method];
             if (!(handler instanceof Webhooks.Handler))
                 throw new TypeError(`${this.constructor.name}.handlers.${method} is not a handler: make it with whpost() or another handler function`);
-            functions.set(handler, this[method]?.bind(this) ?? null);
             // Esmerald names a view's handler after its method.
             if (!explicitNames.has(handler))
                 handler.name = method;
-            this.add_handler(handler);
+            if (handler instanceof FunctionHandler) {
+                // The class declares one handler; each instance answers with its own,
+                // which calls the method on it.
+                const copy = copyForView(handler, this, method);
+                this._routeHandlers.push(copy);
+                this.add_handler(copy);
+            } else {
+                functions.set(handler, this[method]?.bind(this) ?? null);
+                this.add_handler(handler);
+            }
         }
     }
 });

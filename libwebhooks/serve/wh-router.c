@@ -346,8 +346,8 @@ respond_problems (SoupServerMessage *msg,
                                  (guchar *) text, strlen (text));
 }
 
-/* One problem, as pydantic reports it: loc, msg, type. @index is used instead of
- * @name when @name is NULL. */
+/* One problem, as pydantic reports it: loc, msg, type. @index, when not negative, comes
+ * after @name: the position in the body, or of an item in a list parameter. */
 static void
 add_problem (JsonArray  *problems,
              const char *where,
@@ -362,7 +362,7 @@ add_problem (JsonArray  *problems,
   json_array_add_string_element (loc, where);
   if (name != NULL)
     json_array_add_string_element (loc, name);
-  else if (index >= 0)
+  if (index >= 0)
     json_array_add_int_element (loc, index);
   json_object_set_array_member (problem, "loc", loc);
   json_object_set_string_member (problem, "msg", message);
@@ -897,6 +897,176 @@ convert_parameter (const char *where,
   return g_memdup2 (&value, sizeof value);
 }
 
+/* Flags and string arrays are lists, as wh_schema_registry_schema_for_type() describes
+ * them in the document: arrays of nicks and of strings. */
+static gboolean
+is_list_type (GType type)
+{
+  return type == G_TYPE_STRV || G_TYPE_FUNDAMENTAL (type) == G_TYPE_FLAGS;
+}
+
+/* Converts the items of a list parameter, as pydantic converts a list[str] or a
+ * set[Enum]: a bad item is reported at its index. */
+static GValue *
+convert_list_parameter (const char         *where,
+                        const char         *name,
+                        GType               type,
+                        const char * const *items,
+                        JsonArray          *problems)
+{
+  GValue value = G_VALUE_INIT;
+  g_autoptr(GFlagsClass) flags_class = NULL;
+  g_autofree char *message = NULL;
+  guint bits = 0;
+  gboolean valid = TRUE;
+
+  if (type == G_TYPE_STRV)
+    {
+      g_value_init (&value, G_TYPE_STRV);
+      g_value_set_boxed (&value, items);
+      return g_memdup2 (&value, sizeof value);
+    }
+
+  flags_class = g_type_class_ref (type);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      GFlagsValue *found = g_flags_get_value_by_nick (flags_class, items[i]);
+
+      /* A zero value ("none") is the empty list, as in the document. */
+      if (found != NULL && found->value != 0)
+        {
+          bits |= found->value;
+          continue;
+        }
+
+      if (message == NULL)
+        {
+          g_autoptr(GPtrArray) nicks = g_ptr_array_new ();
+          GString *text = g_string_new ("Input should be ");
+
+          for (guint j = 0; j < flags_class->n_values; j++)
+            if (flags_class->values[j].value != 0)
+              g_ptr_array_add (nicks, (char *) flags_class->values[j].value_nick);
+          append_quoted_list (text, (const char * const *) nicks->pdata, nicks->len);
+          message = g_string_free (text, FALSE);
+        }
+      add_problem (problems, where, name, i, message, "enum");
+      valid = FALSE;
+    }
+
+  if (!valid)
+    return NULL;
+
+  g_value_init (&value, type);
+  g_value_set_flags (&value, bits);
+  return g_memdup2 (&value, sizeof value);
+}
+
+/* The items of a list parameter sent as one text: comma-separated, as OpenAPI's "simple"
+ * style sends arrays in paths and headers and "form" without explode in cookies. */
+static void
+add_separated_items (GPtrArray  *items,
+                     const char *text,
+                     gboolean    strip)
+{
+  g_auto(GStrv) pieces = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; pieces[i] != NULL; i++)
+    g_ptr_array_add (items, g_strdup (strip ? g_strstrip (pieces[i]) : pieces[i]));
+}
+
+/* Every value of @name in the query string, in order: an array is sent as
+ * ?tag=a&tag=b (OpenAPI's form style, exploded), and libsoup's decoded table keeps only
+ * the last. NULL when the parameter was not sent. */
+static GPtrArray *
+query_values (GUri       *uri,
+              const char *name)
+{
+  const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  GUriParamsIter iter;
+  char *key, *value;
+
+  if (query == NULL)
+    return NULL;
+
+  g_uri_params_iter_init (&iter, query, -1, "&", G_URI_PARAMS_WWW_FORM);
+  while (g_uri_params_iter_next (&iter, &key, &value, NULL))
+    {
+      if (g_str_equal (key, name))
+        g_ptr_array_add (values, g_steal_pointer (&value));
+      g_free (key);
+      g_free (value);
+    }
+
+  return values->len > 0 ? g_steal_pointer (&values) : NULL;
+}
+
+/* Converts a list parameter from its items; flags also take comma-separated nicks in
+ * each item, since a nick never holds a comma. */
+static GValue *
+convert_list_items (const char *where,
+                    const char *name,
+                    GType       type,
+                    GPtrArray  *values,
+                    JsonArray  *problems)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < values->len; i++)
+    {
+      if (type == G_TYPE_STRV)
+        g_ptr_array_add (items, g_strdup (g_ptr_array_index (values, i)));
+      else
+        add_separated_items (items, g_ptr_array_index (values, i), TRUE);
+    }
+  g_ptr_array_add (items, NULL);
+
+  return convert_list_parameter (where, name, type, (const char * const *) items->pdata,
+                                 problems);
+}
+
+/* Converts a parameter that was sent and gives it to @request: a scalar from @text, a
+ * list from the repeated query @values, or else from @text split at its commas. */
+static void
+take_converted (WhRequest  *request,
+                const char *where,
+                const char *name,
+                GType       type,
+                const char *text,
+                GPtrArray  *values,
+                gboolean    strip,
+                JsonArray  *problems)
+{
+  g_autofree char *joined = NULL;
+  GValue *value;
+
+  if (!is_list_type (type))
+    value = convert_parameter (where, name, type, text, problems);
+  else if (values != NULL)
+    {
+      g_auto(GStrv) copy = NULL;
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < values->len; i++)
+        g_strv_builder_add (builder, g_ptr_array_index (values, i));
+      copy = g_strv_builder_end (builder);
+      joined = g_strjoinv (",", copy);
+      text = joined;
+      value = convert_list_items (where, name, type, values, problems);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+      add_separated_items (items, text, strip);
+      value = convert_list_items (where, name, type, items, problems);
+    }
+
+  if (value != NULL)
+    wh_request_take_parameter (request, name, text, value);
+}
+
 static char *
 cookie_value (SoupMessageHeaders *headers,
               const char         *name)
@@ -947,6 +1117,7 @@ read_parameters (WhRequest          *request,
                  Route              *route,
                  char              **segments,
                  GHashTable         *query,
+                 GUri               *uri,
                  SoupMessageHeaders *headers,
                  JsonArray          *problems)
 {
@@ -959,19 +1130,15 @@ read_parameters (WhRequest          *request,
       const char *segment = route->segments[i];
       g_autofree char *name = NULL;
       g_autoptr(WhParameter) parameter = NULL;
-      GValue *value;
 
       if (!segment_is_parameter (segment))
         continue;
 
       name = g_strndup (segment + 1, strlen (segment) - 2);
       parameter = find_parameter (parameters, WH_PARAMETER_PATH, name);
-      value = convert_parameter ("path", name,
-                                 parameter != NULL ? wh_parameter_get_value_type (parameter)
-                                                   : G_TYPE_STRING,
-                                 segments[i], problems);
-      if (value != NULL)
-        wh_request_take_parameter (request, name, segments[i], value);
+      take_converted (request, "path", name,
+                      parameter != NULL ? wh_parameter_get_value_type (parameter) : G_TYPE_STRING,
+                      segments[i], NULL, FALSE, problems);
     }
 
   for (WhParameterLocation location = WH_PARAMETER_QUERY; location <= WH_PARAMETER_COOKIE; location++)
@@ -979,8 +1146,9 @@ read_parameters (WhRequest          *request,
       {
         g_autoptr(WhParameter) parameter = g_list_model_get_item (parameters, i);
         const char *name = wh_parameter_get_name (parameter);
+        GType type = wh_parameter_get_value_type (parameter);
         g_autofree char *text = NULL;
-        GValue *value;
+        g_autoptr(GPtrArray) values = NULL;
 
         if (wh_parameter_get_location (parameter) != location || name == NULL)
           continue;
@@ -988,17 +1156,25 @@ read_parameters (WhRequest          *request,
         switch (location)
           {
           case WH_PARAMETER_QUERY:
+            if (is_list_type (type))
+              values = query_values (uri, name);
             text = g_strdup (query != NULL ? g_hash_table_lookup (query, name) : NULL);
             break;
           case WH_PARAMETER_HEADER:
-            text = g_strdup (soup_message_headers_get_one (headers, name));
-            /* Header names have dashes where identifiers have underscores. */
-            if (text == NULL && strchr (name, '_') != NULL)
-              {
-                g_autofree char *dashed = g_strdelimit (g_strdup (name), "_", '-');
+            {
+              /* A list may come as repeated headers, which get_list joins with commas. */
+              const char *(*get) (SoupMessageHeaders *, const char *) =
+                is_list_type (type) ? soup_message_headers_get_list : soup_message_headers_get_one;
 
-                text = g_strdup (soup_message_headers_get_one (headers, dashed));
-              }
+              text = g_strdup (get (headers, name));
+              /* Header names have dashes where identifiers have underscores. */
+              if (text == NULL && strchr (name, '_') != NULL)
+                {
+                  g_autofree char *dashed = g_strdelimit (g_strdup (name), "_", '-');
+
+                  text = g_strdup (get (headers, dashed));
+                }
+            }
             break;
           case WH_PARAMETER_COOKIE:
             text = cookie_value (headers, name);
@@ -1014,10 +1190,8 @@ read_parameters (WhRequest          *request,
             continue;
           }
 
-        value = convert_parameter (locations[location], name,
-                                   wh_parameter_get_value_type (parameter), text, problems);
-        if (value != NULL)
-          wh_request_take_parameter (request, name, text, value);
+        take_converted (request, locations[location], name, type, text, values,
+                        location == WH_PARAMETER_HEADER, problems);
       }
 }
 
@@ -1227,7 +1401,8 @@ router_handler (SoupServer        *server,
   request = wh_request_new (msg, route->app, route->handler, route_method, path);
   problems = json_array_new ();
 
-  read_parameters (request, route, segments, query, soup_server_message_get_request_headers (msg),
+  read_parameters (request, route, segments, query, soup_server_message_get_uri (msg),
+                   soup_server_message_get_request_headers (msg),
                    problems);
   if (!read_body (request, route, route_method, msg, problems))
     {

@@ -790,6 +790,181 @@ test_attach_clashes (Fixture *f, gconstpointer data)
   }
 }
 
+/* List parameters: string arrays and flags */
+
+typedef enum
+{
+  TEST_PERMS_NONE = 0,
+  TEST_PERMS_READ = 1 << 0,
+  TEST_PERMS_WRITE = 1 << 1,
+  TEST_PERMS_ADMIN = 1 << 2,
+} TestPerms;
+
+static GType
+test_perms_get_type (void)
+{
+  static GType type = 0;
+  static const GFlagsValue values[] = {
+    { TEST_PERMS_NONE, "TEST_PERMS_NONE", "none" },
+    { TEST_PERMS_READ, "TEST_PERMS_READ", "read" },
+    { TEST_PERMS_WRITE, "TEST_PERMS_WRITE", "write" },
+    { TEST_PERMS_ADMIN, "TEST_PERMS_ADMIN", "admin" },
+    { 0, NULL, NULL },
+  };
+
+  if (type == 0)
+    type = g_flags_register_static ("TestPerms", values);
+  return type;
+}
+
+/* Answers what the handler received: string arrays as arrays, flags as their bits and
+ * the text that was sent. */
+static void
+echo_lists (WhRequest *request, gpointer data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_auto(GStrv) names = wh_request_list_parameters (request);
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const GValue *value = wh_request_get_parameter (request, names[i]);
+
+      json_builder_set_member_name (builder, names[i]);
+      if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+        {
+          const char * const *items = g_value_get_boxed (value);
+
+          json_builder_begin_array (builder);
+          for (guint j = 0; items != NULL && items[j] != NULL; j++)
+            json_builder_add_string_value (builder, items[j]);
+          json_builder_end_array (builder);
+        }
+      else
+        {
+          g_autofree char *text = NULL;
+
+          g_assert_true (G_VALUE_HOLDS (value, test_perms_get_type ()));
+          text = g_strdup_printf ("%u:%s", g_value_get_flags (value),
+                                  wh_request_get_parameter_string (request, names[i]));
+          json_builder_add_string_value (builder, text);
+        }
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  wh_request_respond_json (request, 200, root);
+}
+
+static void
+attach_lists_app (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  WhHandler *items = test_handler_new ("GET", "/items/{ids}", echo_lists, NULL);
+  WhParameter *parameter;
+
+  g_object_set (items, "name", "read_items", NULL);
+  wh_handler_add_parameter (items, wh_parameter_new ("ids", WH_PARAMETER_PATH, G_TYPE_STRV));
+  parameter = wh_parameter_new ("tag", WH_PARAMETER_QUERY, G_TYPE_STRV);
+  wh_parameter_set_required (parameter, TRUE);
+  wh_handler_add_parameter (items, parameter);
+  parameter = wh_parameter_new ("perms", WH_PARAMETER_QUERY, test_perms_get_type ());
+  wh_parameter_set_required (parameter, FALSE);
+  wh_handler_add_parameter (items, parameter);
+  parameter = wh_parameter_new ("x-perms", WH_PARAMETER_HEADER, test_perms_get_type ());
+  wh_parameter_set_required (parameter, FALSE);
+  wh_handler_add_parameter (items, parameter);
+  parameter = wh_parameter_new ("x-labels", WH_PARAMETER_HEADER, G_TYPE_STRV);
+  wh_parameter_set_required (parameter, FALSE);
+  wh_handler_add_parameter (items, parameter);
+  add_route (f->app, items);
+
+  wh_application_attach (f->app, f->server, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_list_parameters (Fixture *f, gconstpointer data)
+{
+  attach_lists_app (f);
+
+  {
+    /* ?tag=a&tag=b is a list; flags come repeated, comma-separated, or both. */
+    g_autoptr(Reply) reply = request (f, "GET", "/items/1,2?tag=x&perms=read,write&tag=y%20z&perms=admin",
+                                      "X-Perms", "write, read", "X-Labels", "new, hot", NULL);
+
+    assert_json_reply (reply, 200,
+                       "{\"ids\": [\"1\", \"2\"], \"tag\": [\"x\", \"y z\"], "
+                       "\"perms\": \"7:read,write,admin\", \"x-perms\": \"3:write, read\", "
+                       "\"x-labels\": [\"new\", \"hot\"]}");
+  }
+  {
+    /* Exploded form style: a comma in one query value is part of the string. */
+    g_autoptr(Reply) reply = request (f, "GET", "/items/1?tag=a,b");
+
+    assert_json_reply (reply, 200, "{\"ids\": [\"1\"], \"tag\": [\"a,b\"]}");
+  }
+}
+
+static void
+test_list_parameter_errors (Fixture *f, gconstpointer data)
+{
+  attach_lists_app (f);
+
+  {
+    /* Each bad item is reported at its index, as pydantic reports set[Enum]. */
+    g_autoptr(Reply) reply = request (f, "GET", "/items/1?tag=x&perms=read,pink&perms=none",
+                                      "X-Perms", "admin,root", NULL);
+
+    assert_json_reply (reply, 422,
+                       "{\"detail\": ["
+                       "{\"loc\": [\"query\", \"perms\", 1], \"msg\": \"Input should be 'read', "
+                       "'write' or 'admin'\", \"type\": \"enum\"},"
+                       "{\"loc\": [\"query\", \"perms\", 2], \"msg\": \"Input should be 'read', "
+                       "'write' or 'admin'\", \"type\": \"enum\"},"
+                       "{\"loc\": [\"header\", \"x-perms\", 1], \"msg\": \"Input should be 'read', "
+                       "'write' or 'admin'\", \"type\": \"enum\"}]}");
+  }
+  {
+    g_autoptr(Reply) reply = request (f, "GET", "/items/1?perms=read");
+
+    assert_json_reply (reply, 422,
+                       "{\"detail\": [{\"loc\": [\"query\", \"tag\"], \"msg\": \"Field required\", "
+                       "\"type\": \"missing\"}]}");
+  }
+}
+
+/* The document describes list parameters as arrays, which clients send exploded. */
+static void
+test_list_parameters_document (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *paths, *operation;
+  JsonArray *parameters;
+  g_autofree char *ids = NULL, *tag = NULL, *perms = NULL;
+
+  attach_lists_app (f);
+  reply = request (f, "GET", "/openapi.json");
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, reply->body, -1, NULL));
+  paths = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "paths");
+  operation = json_object_get_object_member (json_object_get_object_member (paths, "/items/{ids}"), "get");
+  parameters = json_object_get_array_member (operation, "parameters");
+  g_assert_cmpuint (json_array_get_length (parameters), ==, 5);
+
+  ids = json_to_string (json_array_get_element (parameters, 0), FALSE);
+  tag = json_to_string (json_array_get_element (parameters, 1), FALSE);
+  perms = json_to_string (json_array_get_element (parameters, 2), FALSE);
+  g_assert_cmpstr (ids, ==, "{\"name\":\"ids\",\"in\":\"path\",\"required\":true,"
+                            "\"schema\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}");
+  g_assert_cmpstr (tag, ==, "{\"name\":\"tag\",\"in\":\"query\",\"required\":true,"
+                            "\"schema\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}");
+  g_assert_cmpstr (perms, ==, "{\"name\":\"perms\",\"in\":\"query\",\"required\":false,"
+                              "\"schema\":{\"type\":\"array\",\"items\":{\"type\":\"string\","
+                              "\"enum\":[\"read\",\"write\",\"admin\"]},\"uniqueItems\":true}}");
+}
+
 #define ADD(name, func, data) \
   g_test_add (name, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
@@ -810,6 +985,9 @@ main (int argc, char *argv[])
   ADD ("/routes/not-implemented", test_not_implemented, NULL);
   ADD ("/routes/too-large", test_too_large, "not attached");
   ADD ("/routes/attach-clashes", test_attach_clashes, NULL);
+  ADD ("/routes/list-parameters", test_list_parameters, "not attached");
+  ADD ("/routes/list-parameter-errors", test_list_parameter_errors, "not attached");
+  ADD ("/routes/list-parameters-document", test_list_parameters_document, "not attached");
 
   return g_test_run ();
 }

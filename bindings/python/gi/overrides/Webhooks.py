@@ -15,7 +15,10 @@ working with the override installed.
 """
 
 import inspect
+import logging
+import types
 import typing
+import weakref
 
 from gi.repository import GLib, GObject
 
@@ -235,6 +238,15 @@ class Handler(Webhooks.Handler):
         return function
 
     def bind(self, function, *, skip_self=False):
+        descriptor = function
+        if isinstance(function, (staticmethod, classmethod)):
+            # Decorating a static or class method of a view: the handler is found on
+            # either the descriptor or the function.
+            function = function.__func__
+            try:
+                setattr(function, _HANDLER_ATTRIBUTE, self)
+            except AttributeError:
+                pass
         self.function = function
         # The library derives a name from the path when none is set; Esmerald uses the
         # function's name.
@@ -258,13 +270,73 @@ class Handler(Webhooks.Handler):
             if _is_model(returns):
                 self.props.response_type = prepare_model(returns)
         try:
-            setattr(function, _HANDLER_ATTRIBUTE, self)
+            setattr(descriptor, _HANDLER_ATTRIBUTE, self)
         except AttributeError:
             pass
         return self
 
 
 __all__.append("Handler")
+
+
+# Where the tracebacks of failing route functions go: for the application's author, never
+# for the client.
+_logger = logging.getLogger("webhooks")
+
+
+class HTTPException(Exception):
+    """Raised by a route function to answer with an HTTP error, as in Esmerald::
+
+        @get("/payments/{payment_id}")
+        def read_payment(payment_id: int) -> Payment:
+            raise HTTPException(404, "No such payment")
+
+    answers ``404`` with ``{"detail": "No such payment"}``. ``detail`` may be any JSON-like
+    value, and defaults to the status's reason phrase; ``headers`` are added to the answer.
+    Any other exception answers ``500`` with ``{"detail": "Internal Server Error"}`` and
+    logs its traceback to the ``webhooks`` logger.
+    """
+
+    def __init__(self, status_code, detail=None, headers=None):
+        super().__init__(status_code, detail)
+        self.status_code = int(status_code)
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+    def __str__(self):
+        return "%d: %s" % (self.status_code, self.detail if self.detail is not None
+                           else _reason_phrase(self.status_code))
+
+    def __repr__(self):
+        return "HTTPException(status_code=%d, detail=%r)" % (self.status_code, self.detail)
+
+
+def _reason_phrase(status):
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+__all__.append("HTTPException")
+
+
+def _send_exception(request, exception):
+    """Answers ``request`` with an :class:`HTTPException`, as Esmerald does."""
+    if not 100 <= exception.status_code <= 599:
+        raise ValueError("HTTPException(%d): the status must be an HTTP status between 100 "
+                         "and 599" % exception.status_code)
+    for name, value in exception.headers.items():
+        request.set_response_header(str(name), str(value))
+    detail = exception.detail
+    if detail is None or isinstance(detail, str):
+        request.respond_error(exception.status_code, detail)
+    else:
+        import json
+        from gi.repository import Json
+        request.respond_json(exception.status_code,
+                             Json.from_string(json.dumps({"detail": detail})))
 
 
 def _python_value(value):
@@ -296,27 +368,81 @@ def _send_result(request, result):
 class FunctionHandler(Handler):
     """The route handler a decorator makes: each request calls the decorated function with
     the body's model instance (``data``/``payload``, or the first parameter) and the path,
-    query, header and cookie parameters it names, and sends what it returns."""
+    query, header and cookie parameters it names, and sends what it returns.  A method of
+    an :class:`APIView` is called on the view it was given to the gateway with.
+
+    Raising :class:`HTTPException` answers its status; any other exception answers 500
+    and logs the traceback."""
 
     __gtype_name__ = "WhPyFunctionHandler"
 
-    def do_handle(self, request):
+    # The view a method belongs to (a weak reference: the view holds this handler), and
+    # how to bind the method to it: "instance", "class", or None for a static method.
+    view_reference = None
+    binding = None
+
+    def bound_function(self):
+        """The function to call: the decorated function, bound to its view if it is a
+        method of one."""
         function = self.function
+        if function is None or self.binding is None or self.view_reference is None:
+            return function
+        view = self.view_reference()
+        if view is None:
+            return None
+        return types.MethodType(function, view if self.binding == "instance" else type(view))
+
+    def do_handle(self, request):
+        function = self.bound_function()
         if function is None:
             request.respond_error(501, "Not Implemented")
             return
         try:
             arguments = self._arguments(function, request)
             result = function(**arguments)
-        except Exception:
-            import traceback
-            traceback.print_exc()
-            # The traceback is for the application's author, not the client.
             if not request.is_answered():
-                request.respond_error(500, None)
-            return
+                _send_result(request, result)
+        except HTTPException as exception:
+            if request.is_answered():
+                _logger.error("%s %s raised %r after it answered", request.get_method(),
+                              request.get_path(), exception)
+                return
+            try:
+                _send_exception(request, exception)
+            except Exception:
+                self._internal_error(request)
+        except Exception:
+            self._internal_error(request)
+
+    @staticmethod
+    def _internal_error(request):
+        # The traceback is for the application's author, not the client.
+        _logger.exception("%s %s failed", request.get_method(), request.get_path())
         if not request.is_answered():
-            _send_result(request, result)
+            request.respond_error(500, None)
+
+    def copy_for_view(self, view, binding):
+        """A handler declared as this one, that calls this one's function as a method of
+        ``view``: each view instance answers with its own state, even when one class has
+        several instances."""
+        copy = type(self)()
+        for pspec in type(self).list_properties():
+            flags = pspec.flags
+            if (not flags & GObject.ParamFlags.READABLE or not flags & GObject.ParamFlags.WRITABLE
+                    or flags & GObject.ParamFlags.CONSTRUCT_ONLY
+                    or pspec.name in ("responses", "security", "parameters")):
+                continue
+            copy.set_property(pspec.name, self.get_property(pspec.name))
+        for response in self.props.responses:
+            copy.add_response(response)
+        for scheme in self.props.security:
+            copy.add_security(scheme)
+        for parameter in self.props.parameters:
+            copy.add_parameter(parameter)
+        copy.__dict__.update(self.__dict__)
+        copy.view_reference = weakref.ref(view)
+        copy.binding = binding
+        return copy
 
     @staticmethod
     def _arguments(function, request):
@@ -403,18 +529,35 @@ def _handler_of(value):
 class APIView(Webhooks.APIView):
     """A class-based view: each method decorated with a handler decorator becomes an
     operation, in alphabetical order of method name, and the operationIds use the class's
-    name in lower case."""
+    name in lower case.
+
+    A route method is called on the view given to the gateway (an instance, or the one
+    instance the gateway makes of a class), so that ``def create(self, data: Payment)``
+    reads the view's state; static and class methods work too."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("name", type(self).__name__)
         super().__init__(**kwargs)
+        # An attribute of its own keeps this Python object alive as long as the C view
+        # (PyGObject then holds it with a toggle reference), so that the weak references
+        # its handlers hold stay valid while a gateway serves it.
+        self._route_handlers = []
         for attribute in sorted(dir(type(self))):
             function = inspect.getattr_static(type(self), attribute, None)
-            if isinstance(function, (staticmethod, classmethod)):
-                function = function.__func__
+            binding = "instance"
+            if isinstance(function, staticmethod):
+                function, binding = function.__func__, None
+            elif isinstance(function, classmethod):
+                function, binding = function.__func__, "class"
             handler = getattr(function, _HANDLER_ATTRIBUTE, None)
-            if callable(function) and isinstance(handler, Webhooks.Handler):
-                self.add_handler(handler)
+            if not callable(function) or not isinstance(handler, Webhooks.Handler):
+                continue
+            # The decorator made one handler for the class; each instance answers with
+            # its own, bound to it.
+            if isinstance(handler, FunctionHandler):
+                handler = handler.copy_for_view(self, binding)
+                self._route_handlers.append(handler)
+            self.add_handler(handler)
 
 
 __all__.append("APIView")
