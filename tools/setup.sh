@@ -28,6 +28,10 @@ apt_packages=(
   libsqlite3-dev libpq-dev
   # the peer of the document benchmark (FastAPI 0.92)
   python3-fastapi
+  # the browser test (tests/browser): playwright-core drives Debian's chromium
+  chromium
+  # wrk and nginx, for tools/bench/serve-run.sh, are not here: CI runs no benchmark, and
+  # that script installs them itself when they are missing
 )
 
 log ()

@@ -588,6 +588,12 @@ serve_document (SoupServerMessage *msg,
   soup_message_headers_replace (headers, "Vary", "Accept-Encoding");
   /* Clients may keep the document, but must ask whether it is still current. */
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  /* libsoup 3.2 keeps an HTTP/1.0 connection open only when the response says so: agree
+   * when the client asks (as nginx does), or every HTTP/1.0 poll of the document costs a
+   * new connection. */
+  if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0 &&
+      soup_message_headers_header_contains (request_headers, "Connection", "Keep-Alive"))
+    soup_message_headers_replace (headers, "Connection", "Keep-Alive");
 
   if (etag_matches (soup_message_headers_get_list (request_headers, "If-None-Match"), state))
     {
@@ -662,6 +668,15 @@ serve_page (SoupServerMessage *msg,
 
     respond (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", body);
   }
+
+  /* With local assets the pages must work with no network and reach no other host; ReDoc
+   * still puts a logo from its CDN in its menu, so say where a page may load from. */
+  if (state->docs_assets_dir != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Content-Security-Policy",
+                                  "default-src 'self' 'unsafe-inline' data: blob:; "
+                                  "img-src 'self' data: blob:; "
+                                  "worker-src 'self' blob:");
 }
 
 /* The local assets */
