@@ -482,9 +482,10 @@ export function Application(params = {}) {
         app.add_route(gateway instanceof Webhooks.Gateway ? gateway : Gateway({handler: gateway}));
     for (const gateway of params.webhooks ?? []) {
         if (gateway instanceof Webhooks.Gateway && !(gateway instanceof Webhooks.WebhookGateway)) {
+            // The library's own sentence: GI's type check stops the call before C can say it.
             throw new GLib.Error(Webhooks.error_quark(), Webhooks.Error.WRONG_KIND,
-                'A WhGateway cannot be added as a webhook: use a WebhookGateway for a webhook, ' +
-                'or add the gateway to the routes');
+                `A ${gateway.constructor.$gtype.name} cannot be added as a webhook: put the ` +
+                'webhook handler in a WhWebhookGateway, or add the gateway to the routes');
         }
         app.add_webhook(gateway instanceof Webhooks.WebhookGateway ? gateway : WebhookGateway({handler: gateway}));
     }

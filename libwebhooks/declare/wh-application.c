@@ -788,9 +788,10 @@ wh_application_add_webhook (WhApplication     *self,
   /* Bindings can hand any gateway over; say what to do instead of failing a cast. */
   if (!WH_IS_WEBHOOK_GATEWAY (gateway))
     {
+      /* The bindings raise this same sentence where their type checks come first. */
       g_set_error (error, WH_ERROR, WH_ERROR_WRONG_KIND,
                    "A %s cannot be added as a webhook: put the webhook handler in a "
-                   "WhWebhookGateway, or add the gateway with wh_application_add_route()",
+                   "WhWebhookGateway, or add the gateway to the routes",
                    G_OBJECT_TYPE_NAME (gateway));
       return FALSE;
     }

@@ -662,9 +662,11 @@ class Application(Webhooks.Application):
     def add_webhook(self, gateway):
         """Adds a WebhookGateway (or a decorated webhook function) to the webhooks."""
         if isinstance(gateway, Webhooks.Gateway) and not isinstance(gateway, Webhooks.WebhookGateway):
+            # The library's own sentence: GI's type check stops the call before C can say it.
             raise _error(Webhooks.Error.WRONG_KIND,
-                         "A WhGateway cannot be added as a webhook: use a WebhookGateway for a "
-                         "webhook, or add the gateway to the routes")
+                         "A %s cannot be added as a webhook: put the webhook handler in a "
+                         "WhWebhookGateway, or add the gateway to the routes"
+                         % gateway.__gtype__.name)
         if not isinstance(gateway, Webhooks.WebhookGateway):
             gateway = WebhookGateway(handler=gateway)
         return super().add_webhook(gateway)
