@@ -12,3 +12,4 @@
 #include "wh-delivery.h"
 #include "wh-store.h"
 #include "wh-sqlite-store.h"
+#include "wh-dispatcher.h"

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""WhDispatcher from Python through GObject introspection: publish, send over a loopback
+SoupServer, the signals, the retry schedule as a list and errors as GLib.Error."""
+
+import gi
+
+gi.require_version("Webhooks", "1")
+gi.require_version("Soup", "3.0")
+gi.require_version("Json", "1.0")
+from gi.repository import GLib, Json, Soup, Webhooks  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def receiver():
+    answers = []
+    received = []
+    server = Soup.Server()
+
+    def handler(server, msg, path, query):
+        headers = msg.get_request_headers()
+        received.append((headers.get_one("webhook-id"), headers.get_one("webhook-timestamp"),
+                         headers.get_one("webhook-signature"),
+                         msg.get_request_body().flatten().get_data()))
+        msg.set_status(answers.pop(0) if answers else 204, None)
+
+    server.add_handler("/hooks", handler)
+    server.listen_local(0, Soup.ServerListenOptions.IPV4_ONLY)
+    port = server.get_uris()[0].get_port()
+    yield f"http://127.0.0.1:{port}/hooks", answers, received
+    server.disconnect()
+
+
+def make_dispatcher():
+    app = Webhooks.Application.new("Payments", "1.0.0")
+    app.add_webhook(Webhooks.WebhookGateway.new(Webhooks.whpost("ping")))
+    store = Webhooks.SqliteStore.new(":memory:")
+    dispatcher = Webhooks.Dispatcher.new(app, store)
+    dispatcher.set_retry_schedule([0, 10, 10])
+    dispatcher.props.retry_jitter = 0.0
+    dispatcher.props.poll_interval = 20
+    return dispatcher
+
+
+def run_until(condition, seconds=5):
+    context = GLib.MainContext.default()
+    deadline = GLib.get_monotonic_time() + seconds * 1_000_000
+    while not condition():
+        assert GLib.get_monotonic_time() < deadline, "timed out"
+        context.iteration(False)
+
+
+def test_retry_schedule_is_a_list():
+    dispatcher = make_dispatcher()
+    assert dispatcher.get_retry_schedule() == [0, 10, 10]
+    dispatcher.set_retry_schedule([0, 5000, 300000])
+    assert dispatcher.get_retry_schedule() == [0, 5000, 300000]
+
+
+def test_errors_are_glib_errors():
+    dispatcher = make_dispatcher()
+    with pytest.raises(GLib.Error) as info:
+        dispatcher.allow_network("127.0.0.1/33")
+    assert info.value.matches(Webhooks.error_quark(), Webhooks.Error.INVALID_PARAMETER)
+    with pytest.raises(GLib.Error) as info:
+        dispatcher.publish_json("pong", Json.from_string("{}"))
+    assert info.value.matches(Webhooks.error_quark(), Webhooks.Error.INVALID_NAME)
+
+
+def test_publish_retry_and_signals(receiver):
+    url, answers, received = receiver
+    answers.extend([500])
+    dispatcher = make_dispatcher()
+    dispatcher.allow_network("127.0.0.0/8")
+    endpoint = Webhooks.Endpoint.new(url)
+    dispatcher.add_endpoint(endpoint)
+    outcomes = []
+    dispatcher.connect("delivery-failed",
+                       lambda d, delivery, attempt, will_retry:
+                       outcomes.append(("failed", attempt.get_status_code(), will_retry)))
+    dispatcher.connect("delivery-succeeded",
+                       lambda d, delivery, attempt:
+                       outcomes.append(("succeeded", attempt.get_status_code(), False)))
+
+    dispatcher.start()
+    message_id = dispatcher.publish_json("ping", Json.from_string('{"hello": "world"}'))
+    assert message_id.startswith("msg_")
+    run_until(lambda: len(outcomes) == 2)
+    dispatcher.stop()
+
+    assert outcomes == [("failed", 500, True), ("succeeded", 204, False)]
+    assert [r[0] for r in received] == [message_id, message_id]
+    for webhook_id, timestamp, signature, body in received:
+        assert body == b'{"hello":"world"}'
+        assert Webhooks.signature_verify(endpoint.get_secret(), webhook_id, timestamp,
+                                         signature, GLib.Bytes.new(body))
