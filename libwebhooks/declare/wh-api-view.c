@@ -184,6 +184,14 @@ wh_api_view_set_property (GObject      *object,
 }
 
 static void
+wh_api_view_real_customize_operation (WhAPIView  *self,
+                                      WhHandler  *handler,
+                                      const char *method,
+                                      JsonObject *operation)
+{
+}
+
+static void
 wh_api_view_class_init (WhAPIViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -192,6 +200,8 @@ wh_api_view_class_init (WhAPIViewClass *klass)
   object_class->finalize = wh_api_view_finalize;
   object_class->get_property = wh_api_view_get_property;
   object_class->set_property = wh_api_view_set_property;
+
+  klass->customize_operation = wh_api_view_real_customize_operation;
 
   /**
    * WhAPIView:name:

@@ -7,6 +7,7 @@
 #endif
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "webhooks-version-macros.h"
 #include "wh-handler.h"
@@ -21,6 +22,10 @@ G_DECLARE_DERIVABLE_TYPE (WhAPIView, wh_api_view, WH, API_VIEW, GObject)
 /**
  * WhAPIViewClass:
  * @parent_class: the parent class
+ * @customize_operation: called with each OpenAPI Operation Object of the view's handlers,
+ *   after the handler's own #WhHandlerClass.customize_operation, so that a view can add
+ *   what all its operations have in common (an `x-` extension, `externalDocs`). It must
+ *   not remove what the library put there.
  *
  * The class structure of #WhAPIView. A subclass registers its handlers in its
  * `class_init` with wh_api_view_class_add_handler().
@@ -29,8 +34,13 @@ struct _WhAPIViewClass
 {
   GObjectClass parent_class;
 
+  void (* customize_operation) (WhAPIView  *self,
+                                WhHandler  *handler,
+                                const char *method,
+                                JsonObject *operation);
+
   /*< private >*/
-  gpointer _reserved[8];
+  gpointer _reserved[7];
 };
 
 WEBHOOKS_AVAILABLE_IN_ALL

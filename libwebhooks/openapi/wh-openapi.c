@@ -692,6 +692,15 @@ handler_customizes_operations (WhHandler *handler)
 }
 
 static gboolean
+view_customizes_operations (WhAPIView *view)
+{
+  WhAPIViewClass *base = g_type_class_peek (WH_TYPE_API_VIEW);
+
+  return view != NULL &&
+         WH_API_VIEW_GET_CLASS (view)->customize_operation != base->customize_operation;
+}
+
+static gboolean
 application_customizes_document (WhApplication *app)
 {
   WhApplicationClass *base = g_type_class_peek (WH_TYPE_APPLICATION);
@@ -1113,7 +1122,8 @@ operation_object (WhOpenAPIIndex  *index,
     operation->view != NULL ? wh_api_view_get_tags (operation->view) : NULL,
     wh_handler_get_tags (handler),
   };
-  gboolean share = index->shared != NULL && !handler_customizes_operations (handler);
+  gboolean share = index->shared != NULL && !handler_customizes_operations (handler) &&
+                   !view_customizes_operations (operation->view);
   JsonNode *parameters;
   JsonNode *responses;
   JsonNode *security;
@@ -1172,6 +1182,9 @@ operation_object (WhOpenAPIIndex  *index,
 
   if (WH_HANDLER_GET_CLASS (handler)->customize_operation != NULL)
     WH_HANDLER_GET_CLASS (handler)->customize_operation (handler, operation->method, object);
+  if (operation->view != NULL && WH_API_VIEW_GET_CLASS (operation->view)->customize_operation != NULL)
+    WH_API_VIEW_GET_CLASS (operation->view)->customize_operation (operation->view, handler,
+                                                                   operation->method, object);
 
   return object_node (g_steal_pointer (&object));
 }

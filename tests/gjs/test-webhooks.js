@@ -273,6 +273,10 @@ const BrandedApplication = GObject.registerClass(class BrandedApplication extend
 
 const NotesView = GObject.registerClass(class NotesView extends APIView {
     static handlers = {note_added: whpost('note-added', {bodyType: Payment})};
+
+    vfunc_customize_operation(handler, method, operation) {
+        operation.set_string_member('x-view', `${handler.name} ${method}`);
+    }
 });
 
 test('JS subclasses override the virtual methods', () => {
@@ -287,6 +291,8 @@ test('JS subclasses override the virtual methods', () => {
     assertEqual(d['x-brand'], 'libwebhooks', 'customize_openapi');
     assertEqual(d.paths['/tagged'].get['x-method'], 'GET', 'customize_operation');
     assertEqual(d.webhooks['note-added'].post.operationId, 'notesviewnote_added_post', 'view subclass');
+    assertEqual(d.webhooks['note-added'].post['x-view'], 'note_added POST', 'view customize_operation');
+    assertEqual(d.webhooks.stamped.post['x-view'], undefined, 'only the view\'s operations');
     const payment = new Payment({is_paid: true, amount: 3.5});
     payment.paid_at = GLib.DateTime.new_utc(2024, 1, 2, 3, 4, 5);
     const payload = JSON.parse(Json.to_string(stamped.prepare_payload(payment), false));

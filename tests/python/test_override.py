@@ -456,6 +456,9 @@ class NotesView(APIView):
     @whpost("note-added")
     def note_added(self, data: Payment) -> None: ...
 
+    def do_customize_operation(self, handler, method, operation):
+        operation.set_string_member("x-view", f"{handler.props.name} {method}")
+
 
 def test_python_subclasses_override_virtual_methods():
     route = TaggedHandler(path="/tagged", methods=["GET"], name="tagged")
@@ -467,6 +470,8 @@ def test_python_subclasses_override_virtual_methods():
     assert doc["x-brand"] == "libwebhooks"
     assert doc["paths"]["/tagged"]["get"]["x-method"] == "GET"
     assert doc["webhooks"]["note-added"]["post"]["operationId"] == "notesviewnote_added_post"
+    assert doc["webhooks"]["note-added"]["post"]["x-view"] == "note_added POST"
+    assert "x-view" not in doc["webhooks"]["stamped"]["post"]
 
     payment = Payment(is_paid=True, amount=3.5,
                       paid_at=GLib.DateTime.new_utc(2024, 1, 2, 3, 4, 5))
