@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # tools/demo.sh: sets up the machine, configures and builds build/ when needed, and runs
-# the demo (docs/examples/c/seed.c), which prints the OpenAPI 3.1 document of the seed's
-# example. Extra arguments go to the demo.
+# the demo (docs/examples/c/seed.c): the seed's example served on http://127.0.0.1:8000
+# (document, docs pages, POST /create), delivering a signed new-event webhook to a local
+# receiver for every payment created, until Ctrl+C. Extra arguments go to the demo
+# (--port N, --print-openapi).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# The demo's output is the document: the build speaks only when it fails.
+# The demo's output is what it serves and delivers: the build speaks only when it fails.
 quietly ()
 {
   local out

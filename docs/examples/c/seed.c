@@ -2,9 +2,15 @@
 
 /* The example of Esmerald's "Webhooks" page, declared with libwebhooks in C: a Payment
  * model, a POST /create route that takes one, and a new-event webhook that sends one.
+ *
  * It serves them on http://127.0.0.1:8000 (the document, the docs pages and POST /create)
- * until interrupted; --print-openapi prints the OpenAPI 3.1 document instead, --port
- * chooses another port (0: any free one).
+ * until interrupted, and goes the rest of the way the seed leaves "up to you": every
+ * POST /create publishes new-event with the created payment, a dispatcher signs and sends
+ * it to a subscriber, and that subscriber, a receiver at /receiver on the same server,
+ * verifies it, turns it back into a Payment and prints it.
+ *
+ * --print-openapi prints the OpenAPI 3.1 document instead; --port chooses another port
+ * (0: any free one).
  *
  *   cc seed.c $(pkg-config --cflags --libs webhooks-1) -o webhooks-demo
  */
@@ -131,14 +137,19 @@ demo_payment_init (DemoPayment *self)
 }
 
 /* The route's work: a handler class whose handle() gets the request with its body
- * already validated and made into a DemoPayment. */
+ * already validated and made into a DemoPayment, and publishes the new-event webhook
+ * about that payment. */
 
 #define DEMO_TYPE_CREATE_PAYMENT (demo_create_payment_get_type ())
 G_DECLARE_FINAL_TYPE (DemoCreatePayment, demo_create_payment, DEMO, CREATE_PAYMENT, WhHandler)
 
 struct _DemoCreatePayment
 {
-  WhHandler parent_instance;
+  WhHandler     parent_instance;
+
+  /* A weak pointer, not a reference: the dispatcher holds the application, which holds
+   * this handler. */
+  WhDispatcher *dispatcher;
 };
 
 G_DEFINE_FINAL_TYPE (DemoCreatePayment, demo_create_payment, WH_TYPE_HANDLER)
@@ -147,15 +158,46 @@ static void
 demo_create_payment_handle (WhHandler *handler,
                             WhRequest *request)
 {
+  DemoCreatePayment *self = DEMO_CREATE_PAYMENT (handler);
   DemoPayment *payment = DEMO_PAYMENT (wh_request_get_body (request));
+  g_autofree char *message_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Publishing only writes the webhook to the dispatcher's store and returns; the
+   * dispatcher sends it from the main loop, so the client does not wait for the
+   * subscriber, and a subscriber that is down does not fail the payment. */
+  message_id = wh_dispatcher_publish (self->dispatcher, "new-event", G_OBJECT (payment),
+                                      &error);
+  if (message_id == NULL)
+    {
+      /* The body already passed the schema the webhook is checked against, so this is
+       * the store failing: the client must not believe the payment was announced. */
+      g_printerr ("webhooks-demo: %s\n", error->message);
+      wh_request_respond_error (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                "The payment's new-event webhook could not be published.");
+      return;
+    }
+
+  g_print ("Published new-event %s\n", message_id);
 
   /* Status 0: the handler's status code, 201 for a POST. */
   wh_request_respond_model (request, 0, G_OBJECT (payment));
 }
 
 static void
+demo_create_payment_dispose (GObject *object)
+{
+  DemoCreatePayment *self = DEMO_CREATE_PAYMENT (object);
+
+  g_clear_weak_pointer (&self->dispatcher);
+
+  G_OBJECT_CLASS (demo_create_payment_parent_class)->dispose (object);
+}
+
+static void
 demo_create_payment_class_init (DemoCreatePaymentClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = demo_create_payment_dispose;
   WH_HANDLER_CLASS (klass)->handle = demo_create_payment_handle;
 }
 
@@ -164,9 +206,18 @@ demo_create_payment_init (DemoCreatePayment *self)
 {
 }
 
-/* The application: one route and one webhook, as in the seed. */
+static void
+demo_create_payment_set_dispatcher (DemoCreatePayment *self,
+                                    WhDispatcher      *dispatcher)
+{
+  g_set_weak_pointer (&self->dispatcher, dispatcher);
+}
+
+/* The application: one route and one webhook, as in the seed. @create_payment_out gets
+ * the route's handler, which is told where to publish once there is a dispatcher. */
 static WhApplication *
-build_application (GError **error)
+build_application (DemoCreatePayment **create_payment_out,
+                   GError            **error)
 {
   g_autoptr(WhApplication) app = wh_application_new ("Payments", "1.0.0");
 
@@ -185,7 +236,7 @@ build_application (GError **error)
     return NULL;
 
   /* Esmerald names a handler after its function; C has no such thing, so the name is set. */
-  g_autoptr(WhHandler) create_payment =
+  g_autoptr(DemoCreatePayment) create_payment =
     g_object_new (DEMO_TYPE_CREATE_PAYMENT,
                   "path", "/create",
                   "methods", (const char * const[]) { "POST", NULL },
@@ -194,11 +245,141 @@ build_application (GError **error)
                 "name", "create_payment",
                 "body-type", DEMO_TYPE_PAYMENT,
                 NULL);
-  g_autoptr(WhGateway) route = wh_gateway_new (create_payment);
+  g_autoptr(WhGateway) route = wh_gateway_new (WH_HANDLER (create_payment));
   if (!wh_application_add_route (app, route, error))
     return NULL;
 
+  *create_payment_out = g_steal_pointer (&create_payment);
   return g_steal_pointer (&app);
+}
+
+/* The subscriber's side. A real subscriber is someone else's service; this one shares
+ * the demo's server so that the demo needs a single port. */
+
+#define RECEIVER_PATH "/receiver"
+
+/* Emitted only for a webhook whose signature matched the shared secret within the
+ * timestamp tolerance, the first time its webhook-id arrives, and whose body matched
+ * the webhook's schema. */
+static void
+on_payment_received (WhReceiver *receiver,
+                     const char *webhook_id,
+                     const char *event,
+                     JsonNode   *payload,
+                     GObject    *model,
+                     gpointer    user_data)
+{
+  DemoPayment *payment = DEMO_PAYMENT (model);
+  g_autofree char *paid_at = g_date_time_format_iso8601 (payment->paid_at);
+
+  g_print ("Received %s %s, signature verified: is_paid=%s amount=%g paid_at=%s\n",
+           event, webhook_id, payment->is_paid ? "true" : "false", payment->amount, paid_at);
+}
+
+static WhReceiver *
+start_receiver (WhApplication  *app,
+                SoupServer     *server,
+                const char     *secret,
+                GError        **error)
+{
+  g_autoptr(WhReceiver) receiver = wh_receiver_new (secret, error);
+
+  if (receiver == NULL)
+    return NULL;
+
+  /* Knowing the application and the event, the receiver checks the body against the
+   * webhook's schema in the document and hands over a DemoPayment, not raw JSON. */
+  wh_receiver_set_application (receiver, app);
+  wh_receiver_set_event (receiver, "new-event");
+  g_signal_connect (receiver, "received::new-event", G_CALLBACK (on_payment_received), NULL);
+
+  if (!wh_receiver_attach (receiver, server, RECEIVER_PATH, error))
+    return NULL;
+
+  return g_steal_pointer (&receiver);
+}
+
+/* The sending side. */
+
+static void
+on_delivery_failed (WhDispatcher *dispatcher,
+                    WhDelivery   *delivery,
+                    WhAttempt    *attempt,
+                    gboolean      will_retry,
+                    gpointer      user_data)
+{
+  g_autofree char *status = NULL;
+  const char *reason = wh_attempt_get_error_message (attempt);
+
+  /* No message means the receiver answered, with something other than a 2xx. */
+  if (reason == NULL)
+    reason = status = g_strdup_printf ("the receiver answered %u",
+                                       wh_attempt_get_status_code (attempt));
+
+  g_printerr ("Attempt %u to deliver %s failed: %s (%s)\n",
+              wh_attempt_get_number (attempt), wh_delivery_get_message_id (delivery), reason,
+              will_retry ? "it will be retried" : "no attempts left");
+}
+
+static WhDispatcher *
+start_dispatcher (WhApplication  *app,
+                  WhEndpoint     *endpoint,
+                  GError        **error)
+{
+  g_autoptr(WhStore) store = NULL;
+  g_autoptr(WhDispatcher) dispatcher = NULL;
+
+  /* In memory, because the only subscriber lives and dies with this process (a new
+   * secret on every run, a new port with --port 0): a file would keep deliveries for
+   * receivers that no longer exist and retry them for days. An application with real
+   * subscribers gives a file, so that nothing published is lost when it restarts. */
+  store = wh_sqlite_store_new (":memory:", error);
+  if (store == NULL)
+    return NULL;
+
+  dispatcher = wh_dispatcher_new (app, store);
+
+  /* The egress guard refuses loopback by default, so that a subscriber cannot make the
+   * service post to its own machine; this receiver is on the machine on purpose. */
+  if (!wh_dispatcher_allow_network (dispatcher, "127.0.0.0/8", error) ||
+      !wh_dispatcher_add_endpoint (dispatcher, endpoint, error))
+    return NULL;
+
+  g_signal_connect (dispatcher, "delivery-failed", G_CALLBACK (on_delivery_failed), NULL);
+  wh_dispatcher_start (dispatcher);
+
+  return g_steal_pointer (&dispatcher);
+}
+
+/* Serving */
+
+static int
+listening_port (SoupServer *server)
+{
+  GSList *uris = soup_server_get_uris (server);
+  int port = g_uri_get_port (uris->data);
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return port;
+}
+
+static void
+print_urls (WhApplication *app,
+            int            port,
+            const char    *receiver_url)
+{
+  const char *paths[] = { "/openapi.json", "/docs/swagger", "/docs/redoc", "/docs/elements",
+                          "/docs/rapidoc" };
+
+  g_print ("Serving %s on http://127.0.0.1:%d (Ctrl+C stops)\n",
+           wh_application_get_title (app), port);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_print ("  http://127.0.0.1:%d%s\n", port, paths[i]);
+  g_print ("  POST http://127.0.0.1:%d/create with {\"is_paid\": true, \"amount\": 9.99, "
+           "\"paid_at\": \"2024-05-01T12:00:00Z\"}\n", port);
+  g_print ("Every POST /create publishes new-event to the receiver at %s; each delivery "
+           "it verifies is printed below.\n", receiver_url);
 }
 
 static gboolean
@@ -209,40 +390,62 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-serve (WhApplication *app,
-       int            port,
-       GError       **error)
+static void
+run_until_signalled (void)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  const char *paths[] = { "/openapi.json", "/docs/swagger", "/docs/redoc", "/docs/elements",
-                          "/docs/rapidoc" };
-  GSList *uris;
-  guint sigint, sigterm;
+  guint sigint = g_unix_signal_add (SIGINT, on_signal, loop);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
 
-  if (!wh_application_attach (app, server, error) ||
-      !soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
-    return EXIT_FAILURE;
-
-  uris = soup_server_get_uris (server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_print ("Serving %s on http://127.0.0.1:%d (Ctrl+C stops)\n",
-           wh_application_get_title (app), port);
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    g_print ("  http://127.0.0.1:%d%s\n", port, paths[i]);
-  g_print ("  POST http://127.0.0.1:%d/create with {\"is_paid\": true, \"amount\": 9.99, "
-           "\"paid_at\": \"2024-05-01T12:00:00Z\"}\n", port);
-
-  sigint = g_unix_signal_add (SIGINT, on_signal, loop);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+}
 
-  return EXIT_SUCCESS;
+static gboolean
+serve (WhApplication      *app,
+       DemoCreatePayment  *create_payment,
+       int                 port,
+       GError            **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(WhEndpoint) endpoint = NULL;
+  g_autoptr(WhReceiver) receiver = NULL;
+  g_autoptr(WhDispatcher) dispatcher = NULL;
+  g_autofree char *receiver_url = NULL;
+
+  if (!wh_application_attach (app, server, error) ||
+      !soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return FALSE;
+
+  /* With --port 0 the receiver's URL is known only once the server listens. */
+  port = listening_port (server);
+  receiver_url = g_strdup_printf ("http://127.0.0.1:%d%s", port, RECEIVER_PATH);
+
+  /* A new endpoint comes with a fresh whsec_ secret; the receiver verifies with the
+   * same one, as a real subscriber would after copying it from its subscription. */
+  endpoint = wh_endpoint_new (receiver_url, error);
+  if (endpoint == NULL)
+    return FALSE;
+
+  receiver = start_receiver (app, server, wh_endpoint_get_secret (endpoint), error);
+  if (receiver == NULL)
+    return FALSE;
+
+  dispatcher = start_dispatcher (app, endpoint, error);
+  if (dispatcher == NULL)
+    return FALSE;
+
+  demo_create_payment_set_dispatcher (create_payment, dispatcher);
+
+  print_urls (app, port, receiver_url);
+  run_until_signalled ();
+
+  /* Hands what is still in flight back to the store; with ":memory:" it ends with the
+   * process, as the receiver does. */
+  wh_dispatcher_stop (dispatcher);
+
+  return TRUE;
 }
 
 int
@@ -251,6 +454,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WhApplication) app = NULL;
+  g_autoptr(DemoCreatePayment) create_payment = NULL;
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *text = NULL;
@@ -271,7 +475,7 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  app = build_application (&error);
+  app = build_application (&create_payment, &error);
   if (app == NULL)
     {
       g_printerr ("webhooks-demo: %s\n", error->message);
@@ -294,7 +498,7 @@ main (int   argc,
       return EXIT_SUCCESS;
     }
 
-  if (serve (app, port, &error) != EXIT_SUCCESS)
+  if (!serve (app, create_payment, port, &error))
     {
       g_printerr ("webhooks-demo: %s\n", error->message);
       return EXIT_FAILURE;
