@@ -30,7 +30,9 @@
  * Each request carries the Standard Webhooks headers: `webhook-id` (the message id,
  * the same for every attempt, so that receivers can drop repeats), `webhook-timestamp`
  * (the time of this attempt) and `webhook-signature`, computed over exactly the bytes
- * that are sent. The endpoint's own headers are added to them.
+ * that are sent, with one signature for each of the endpoint's active secrets while
+ * its secret is being rotated (wh_endpoint_rotate_secret()). The endpoint's own
+ * headers are added to them.
  *
  * The dispatcher uses one #SoupSession, made by wh_dispatcher_start() on the
  * thread-default main context, and keeps connections open between requests. It uses no
@@ -53,9 +55,10 @@
  *
  * An endpoint that answers `410 Gone` is disabled at once, and so is an endpoint to
  * which every attempt has failed for #WhDispatcher:disable-after (five days by default,
- * counted from the first failure after its last success as seen by this dispatcher);
- * #WhDispatcher::endpoint-disabled tells. Its pending deliveries wait in the store
- * until it is enabled again.
+ * counted from the first failure after its last success); #WhDispatcher::endpoint-disabled
+ * tells. The store keeps that time (wh_store_get_endpoint_failing_since()), so the
+ * count goes on across restarts and is shared by the processes that share the store.
+ * Its pending deliveries wait in the store until it is enabled again.
  *
  * # The egress guard
  *
@@ -78,9 +81,10 @@
  * # Stopping
  *
  * wh_dispatcher_stop() stops taking deliveries from the store, cancels those in flight
- * and hands them back: each gets an attempt recorded with the reason and is due again
- * at once, for this dispatcher when it starts again or for another process sharing the
- * store. A receiver may have seen a cancelled request: delivery is at least once.
+ * and hands them back with wh_store_release(): each is due again at once, for this
+ * dispatcher when it starts again or for another process sharing the store, and keeps
+ * its attempt number, so that stopping and starting does not use up the retry
+ * schedule. A receiver may have seen a cancelled request: delivery is at least once.
  */
 
 #include "config.h"
@@ -159,7 +163,8 @@ struct _WhDispatcher
   gint64 wake_at;              /* monotonic time wake_source fires */
   gboolean drained;            /* the last claim found fewer deliveries than it asked for */
   GHashTable *in_flight;       /* Send set */
-  GHashTable *failing_since;   /* endpoint id -> first failure (gint64 *, real time) */
+  GHashTable *failing_since;   /* endpoint id -> first failure (gint64 *, real time), for
+                                * stores that do not keep it */
   GHashTable *request_kinds;   /* event -> RequestKind, until the application changes */
 };
 
@@ -475,14 +480,33 @@ validate_payload (WhDispatcher      *self,
 
 /* Endpoints */
 
+/* Since when every attempt to the endpoint has failed, after a failure at @at was
+ * recorded: as the store keeps it, so that the clock survives restarts; in memory for
+ * a store that does not. 0 if it cannot be told. */
 static void
-note_failure (WhDispatcher *self,
-              const char   *endpoint_id,
-              gint64        at,
-              gint64       *failing_since)
+lookup_failing_since (WhDispatcher *self,
+                      const char   *endpoint_id,
+                      gint64        at,
+                      gint64       *failing_since)
 {
-  gint64 *since = g_hash_table_lookup (self->failing_since, endpoint_id);
+  gint64 *since;
 
+  if (WH_STORE_GET_IFACE (self->store)->get_endpoint_failing_since != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      *failing_since = wh_store_get_endpoint_failing_since (self->store, endpoint_id, &error);
+      if (*failing_since < 0)
+        {
+          g_warning ("Could not read since when the endpoint %s fails; it is not disabled "
+                     "for long failure this time: %s",
+                     endpoint_id, error->message);
+          *failing_since = 0;
+        }
+      return;
+    }
+
+  since = g_hash_table_lookup (self->failing_since, endpoint_id);
   if (since == NULL)
     {
       since = g_new (gint64, 1);
@@ -687,10 +711,10 @@ send_finish (Send         *send,
     g_hash_table_remove (self->failing_since, endpoint_id);
   else if (disable_reason == NULL && self->disable_after > 0)
     {
-      gint64 since;
+      gint64 since = 0;
 
-      note_failure (self, endpoint_id, send->started_at, &since);
-      if ((guint64) (now - since) >= self->disable_after * 1000)
+      lookup_failing_since (self, endpoint_id, send->started_at, &since);
+      if (since > 0 && (guint64) (now - since) >= self->disable_after * 1000)
         disable_reason =
           g_strdup_printf ("Every delivery to the endpoint has failed since %" G_GINT64_FORMAT
                            " (µs since the epoch), for longer than WhDispatcher:disable-after",
@@ -888,11 +912,21 @@ add_headers (SoupMessage  *msg,
 {
   SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
   const char * const *extra = wh_endpoint_get_headers (endpoint);
-  const char *secrets[] = { wh_endpoint_get_secret (endpoint), NULL };
+  const char *current[] = { wh_endpoint_get_secret (endpoint), NULL };
+  const char * const *secrets = current;
   const char *message_id = wh_delivery_get_message_id (delivery);
-  gint64 timestamp = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = g_get_real_time ();
+  gint64 timestamp = now / G_USEC_PER_SEC;
   g_autofree char *timestamp_text = NULL;
   g_autofree char *signature = NULL;
+  g_auto(GStrv) active = NULL;
+
+  /* Only while a secret is being rotated: the usual request needs no copies. */
+  if (wh_endpoint_get_previous_secrets (endpoint)[0] != NULL)
+    {
+      active = wh_endpoint_get_active_secrets (endpoint, now);
+      secrets = (const char * const *) active;
+    }
 
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     {
@@ -1437,8 +1471,9 @@ wh_dispatcher_class_init (WhDispatcherClass *klass)
    *
    * How long, in milliseconds, every attempt to an endpoint may fail before the
    * endpoint is disabled: five days by default; 0 never disables. The time counts from
-   * the first failure after the last success this dispatcher saw, so it starts again
-   * when the process does.
+   * the first failure after the endpoint's last success, as the store keeps it
+   * (wh_store_get_endpoint_failing_since()), so a restart does not reset it; enabling
+   * the endpoint again does.
    */
   properties[PROP_DISABLE_AFTER] =
     g_param_spec_uint64 ("disable-after", "Disable after",
@@ -1845,10 +1880,11 @@ wh_dispatcher_start (WhDispatcher *self)
  * @self: a #WhDispatcher
  *
  * Stops sending. No more deliveries are taken from the store; the ones in flight are
- * cancelled and handed back: each gets an attempt recorded ("the dispatcher stopped")
- * and is due again at once, for this dispatcher when it is started again or for
- * another process that shares the store. No signal is emitted for them. Stopping a
- * dispatcher that is not running does nothing.
+ * cancelled and handed back with wh_store_release(): each is due again at once, for
+ * this dispatcher when it is started again or for another process that shares the
+ * store, with the same attempt number (stopping does not use up an attempt). No
+ * attempt is recorded and no signal is emitted for them. Stopping a dispatcher that is
+ * not running does nothing.
  */
 void
 wh_dispatcher_stop (WhDispatcher *self)
@@ -1856,6 +1892,7 @@ wh_dispatcher_stop (WhDispatcher *self)
   g_autoptr(GPtrArray) sends = NULL;
   GHashTableIter iter;
   gpointer key;
+  gboolean can_release;
 
   g_return_if_fail (WH_IS_DISPATCHER (self));
 
@@ -1869,6 +1906,7 @@ wh_dispatcher_stop (WhDispatcher *self)
       g_clear_pointer (&self->wake_source, g_source_unref);
     }
 
+  can_release = WH_STORE_GET_IFACE (self->store)->release != NULL;
   sends = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, self->in_flight);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1891,6 +1929,17 @@ wh_dispatcher_stop (WhDispatcher *self)
           g_clear_pointer (&send->deadline, g_source_unref);
         }
 
+      if (can_release)
+        {
+          if (!wh_store_release (self->store, wh_delivery_get_id (delivery), &error))
+            g_warning ("Could not hand back the delivery %" G_GINT64_FORMAT " of %s; it "
+                       "will be sent again when its lease runs out: %s",
+                       wh_delivery_get_id (delivery), wh_delivery_get_message_id (delivery),
+                       error->message);
+          continue;
+        }
+
+      /* A store without wh_store_release(): an attempt is the only way to hand back. */
       attempt = wh_attempt_new (wh_delivery_get_id (delivery),
                                 wh_delivery_get_attempt (delivery),
                                 send->started_at,

@@ -23,6 +23,27 @@
  * `whsec_` secret when it is made; give the secret to the subscriber so that it can
  * verify what it receives.
  *
+ * # Rotating the secret
+ *
+ * A subscriber cannot switch to a new secret at the very moment the sender does. So
+ * wh_endpoint_rotate_secret() makes a new secret current and keeps the previous one
+ * for a while: until then every webhook is signed with both (the `webhook-signature`
+ * header lists one signature per secret, as Standard Webhooks specifies), and a
+ * receiver that still holds the old secret verifies it as well as one that already
+ * has the new one.
+ *
+ * |[<!-- language="C" -->
+ * // Keep signing with the old secret for one more day.
+ * wh_endpoint_rotate_secret (endpoint, NULL,
+ *                            g_get_real_time () + G_TIME_SPAN_DAY, &error);
+ * wh_store_update_endpoint (store, endpoint, &error);
+ * g_print ("New secret: %s\n", wh_endpoint_get_secret (endpoint));
+ * ]|
+ *
+ * The previous secrets are #WhEndpoint:previous-secrets, saved by the store with the
+ * rest of the endpoint; wh_endpoint_get_active_secrets() tells which secrets sign at a
+ * given time.
+ *
  * The URL, the secret and the headers are checked when they are set. The functions
  * wh_endpoint_set_url(), wh_endpoint_set_secret() and wh_endpoint_set_headers() report
  * a bad value as a #GError; setting one through its property (g_object_set(), Python
@@ -52,6 +73,7 @@ struct _WhEndpoint
   char *id;
   char *url;
   char *secret;
+  GStrv previous_secrets;      /* "<secret> <until>" lines, newest first */
   GStrv events;
   char *description;
   GStrv headers;
@@ -76,6 +98,7 @@ enum {
   PROP_ID,
   PROP_URL,
   PROP_SECRET,
+  PROP_PREVIOUS_SECRETS,
   PROP_EVENTS,
   PROP_ENABLED,
   PROP_DESCRIPTION,
@@ -266,6 +289,81 @@ strv_equal0 (const char * const *a,
   return g_strv_equal (a, b);
 }
 
+/* The key bytes matter, not the optional prefix. */
+static const char *
+secret_key (const char *secret)
+{
+  return g_str_has_prefix (secret, WH_SIGNATURE_SECRET_PREFIX)
+         ? secret + strlen (WH_SIGNATURE_SECRET_PREFIX) : secret;
+}
+
+static gboolean
+same_secret (const char *a,
+             const char *b)
+{
+  return g_str_equal (secret_key (a), secret_key (b));
+}
+
+/* Splits a "<secret> <until>" line of #WhEndpoint:previous-secrets. */
+static gboolean
+parse_previous_secret (const char  *line,
+                       char       **secret,
+                       gint64      *until,
+                       GError     **error)
+{
+  const char *space = strrchr (line, ' ');
+  g_autofree char *key = NULL;
+  const char *time_text;
+  char *end = NULL;
+  guint64 value;
+
+  if (space == NULL)
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET,
+                   "The previous secret “%s” has no expiry; write it as “<secret> <until>”, "
+                   "the time in microseconds since the Unix epoch",
+                   line);
+      return FALSE;
+    }
+
+  key = g_strstrip (g_strndup (line, space - line));
+  time_text = space + 1;
+  value = g_ascii_strtoull (time_text, &end, 10);
+  if (*time_text < '0' || *time_text > '9' || end == NULL || *end != '\0' ||
+      value == 0 || value > G_MAXINT64)
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET,
+                   "The expiry “%s” of a previous secret is not a time; give it in "
+                   "microseconds since the Unix epoch, as g_get_real_time() does",
+                   time_text);
+      return FALSE;
+    }
+
+  if (!wh_signature_check_secret (key, error))
+    return FALSE;
+
+  if (secret != NULL)
+    *secret = g_steal_pointer (&key);
+  if (until != NULL)
+    *until = (gint64) value;
+  return TRUE;
+}
+
+static void
+set_previous_secrets_take (WhEndpoint *self,
+                           GStrv       lines)
+{
+  if (g_strv_equal ((const char * const *) self->previous_secrets, (const char * const *) lines))
+    {
+      g_strfreev (lines);
+      return;
+    }
+
+  g_strfreev (self->previous_secrets);
+  self->previous_secrets = lines;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIOUS_SECRETS]);
+}
+
 static void
 wh_endpoint_constructed (GObject *object)
 {
@@ -288,6 +386,7 @@ wh_endpoint_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->secret, g_free);
+  g_clear_pointer (&self->previous_secrets, g_strfreev);
   g_clear_pointer (&self->events, g_strfreev);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->headers, g_strfreev);
@@ -315,6 +414,10 @@ wh_endpoint_get_property (GObject    *object,
 
     case PROP_SECRET:
       g_value_set_string (value, self->secret);
+      break;
+
+    case PROP_PREVIOUS_SECRETS:
+      g_value_set_boxed (value, self->previous_secrets);
       break;
 
     case PROP_EVENTS:
@@ -379,6 +482,11 @@ wh_endpoint_set_property (GObject      *object,
         g_warning ("WhEndpoint %s: the secret cannot be unset", self->id ? self->id : "(new)");
       else if (!wh_endpoint_set_secret (self, g_value_get_string (value), &error))
         warn_refused (self, "secret", error);
+      break;
+
+    case PROP_PREVIOUS_SECRETS:
+      if (!wh_endpoint_set_previous_secrets (self, g_value_get_boxed (value), &error))
+        warn_refused (self, "previous secrets", error);
       break;
 
     case PROP_EVENTS:
@@ -449,6 +557,22 @@ wh_endpoint_class_init (WhEndpointClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * WhEndpoint:previous-secrets:
+   *
+   * The secrets a rotation replaced that still sign webhooks for a while, newest
+   * first, each as a `<secret> <until>` line: the secret, a space, and the time until
+   * which it signs, in microseconds since the Unix epoch. wh_endpoint_rotate_secret()
+   * adds to it; a store saves and restores it. Invalid lines set through the property
+   * are refused with a warning; wh_endpoint_set_previous_secrets() reports them as a
+   * #GError.
+   */
+  properties[PROP_PREVIOUS_SECRETS] =
+    g_param_spec_boxed ("previous-secrets", "Previous secrets",
+                        "Replaced secrets that still sign, as \"<secret> <until>\" lines",
+                        G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * WhEndpoint:events:
    *
    * The names of the webhooks the endpoint receives, or %NULL for all of them.
@@ -499,6 +623,7 @@ wh_endpoint_init (WhEndpoint *self)
 {
   self->secret = wh_signature_generate_secret ();
   self->enabled = TRUE;
+  self->previous_secrets = g_new0 (char *, 1);
   self->headers = g_new0 (char *, 1);
 }
 
@@ -643,6 +768,175 @@ wh_endpoint_set_secret (WhEndpoint  *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRET]);
     }
 
+  return TRUE;
+}
+
+/**
+ * wh_endpoint_rotate_secret:
+ * @self: a #WhEndpoint
+ * @new_secret: (nullable): the new signing secret, base64 with or without the `whsec_`
+ *   prefix, or %NULL to generate one
+ * @keep_old_until: until when the current secret keeps signing too, in microseconds
+ *   since the Unix epoch (such as `g_get_real_time () + G_TIME_SPAN_DAY`); a time
+ *   already past drops it at once
+ * @error: return location for a #GError, or %NULL
+ *
+ * Replaces the signing secret while the subscriber switches over: @new_secret becomes
+ * #WhEndpoint:secret, and the secret it replaces joins #WhEndpoint:previous-secrets
+ * until @keep_old_until. Until then webhooks carry a signature for each, so that a
+ * receiver verifies them with either. Previous secrets whose time has passed are
+ * dropped. Save the endpoint with wh_store_update_endpoint() for deliveries to use
+ * the new secret.
+ *
+ * Returns: %TRUE if the secret was rotated, %FALSE with @error set to
+ *   %WH_ERROR_INVALID_SECRET if @new_secret cannot be used or is already the current
+ *   secret (nothing changes then)
+ */
+gboolean
+wh_endpoint_rotate_secret (WhEndpoint  *self,
+                           const char  *new_secret,
+                           gint64       keep_old_until,
+                           GError     **error)
+{
+  g_autofree char *secret = NULL;
+  g_autoptr(GStrvBuilder) previous = NULL;
+  gint64 now;
+
+  g_return_val_if_fail (WH_IS_ENDPOINT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (new_secret == NULL)
+    secret = wh_signature_generate_secret ();
+  else if (!wh_signature_check_secret (new_secret, error))
+    return FALSE;
+  else
+    secret = g_strdup (new_secret);
+
+  if (same_secret (secret, self->secret))
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET,
+                   "The new secret of the endpoint %s is its current secret; give another "
+                   "one, or none to have one generated",
+                   self->id);
+      return FALSE;
+    }
+
+  now = g_get_real_time ();
+  previous = g_strv_builder_new ();
+  if (keep_old_until > now)
+    {
+      g_autofree char *line = g_strdup_printf ("%s %" G_GINT64_FORMAT,
+                                               self->secret, keep_old_until);
+
+      g_strv_builder_add (previous, line);
+    }
+
+  for (guint i = 0; self->previous_secrets[i] != NULL; i++)
+    {
+      g_autofree char *old = NULL;
+      gint64 until = 0;
+
+      /* Lines were checked when they were set. */
+      if (!parse_previous_secret (self->previous_secrets[i], &old, &until, NULL))
+        continue;
+      if (until > now && !same_secret (old, secret) && !same_secret (old, self->secret))
+        g_strv_builder_add (previous, self->previous_secrets[i]);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_free (self->secret);
+  self->secret = g_steal_pointer (&secret);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRET]);
+  set_previous_secrets_take (self, g_strv_builder_end (previous));
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return TRUE;
+}
+
+/**
+ * wh_endpoint_get_active_secrets:
+ * @self: a #WhEndpoint
+ * @now: the time to ask about, in microseconds since the Unix epoch, such as
+ *   g_get_real_time()
+ *
+ * Gets the secrets webhooks to this endpoint are signed with at @now: the current
+ * secret first, then the previous secrets (see wh_endpoint_rotate_secret()) whose
+ * time has not passed yet, newest first.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the secrets, at least the current
+ *   one
+ */
+char **
+wh_endpoint_get_active_secrets (WhEndpoint *self,
+                                gint64      now)
+{
+  g_autoptr(GStrvBuilder) active = NULL;
+
+  g_return_val_if_fail (WH_IS_ENDPOINT (self), NULL);
+
+  active = g_strv_builder_new ();
+  g_strv_builder_add (active, self->secret);
+  for (guint i = 0; self->previous_secrets[i] != NULL; i++)
+    {
+      g_autofree char *secret = NULL;
+      gint64 until = 0;
+
+      if (parse_previous_secret (self->previous_secrets[i], &secret, &until, NULL) &&
+          until > now)
+        g_strv_builder_add (active, secret);
+    }
+
+  return g_strv_builder_end (active);
+}
+
+/**
+ * wh_endpoint_get_previous_secrets:
+ * @self: a #WhEndpoint
+ *
+ * Gets the secrets a rotation replaced, with the time until which each still signs
+ * (#WhEndpoint:previous-secrets), including those whose time has passed since.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): `<secret> <until>` lines, newest
+ *   first, possibly none
+ */
+const char * const *
+wh_endpoint_get_previous_secrets (WhEndpoint *self)
+{
+  g_return_val_if_fail (WH_IS_ENDPOINT (self), NULL);
+
+  return (const char * const *) self->previous_secrets;
+}
+
+/**
+ * wh_endpoint_set_previous_secrets:
+ * @self: a #WhEndpoint
+ * @previous_secrets: (nullable) (array zero-terminated=1): `<secret> <until>` lines, or
+ *   %NULL for none
+ * @error: return location for a #GError, or %NULL
+ *
+ * Replaces #WhEndpoint:previous-secrets. A store uses it to restore an endpoint;
+ * applications rotate with wh_endpoint_rotate_secret() instead, or end a rotation
+ * early by setting none.
+ *
+ * Returns: %TRUE if the secrets were set, %FALSE with @error set to
+ *   %WH_ERROR_INVALID_SECRET if a line is not a usable secret followed by a space and
+ *   a time in microseconds since the Unix epoch (the previous value stays)
+ */
+gboolean
+wh_endpoint_set_previous_secrets (WhEndpoint         *self,
+                                  const char * const *previous_secrets,
+                                  GError            **error)
+{
+  g_return_val_if_fail (WH_IS_ENDPOINT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; previous_secrets != NULL && previous_secrets[i] != NULL; i++)
+    if (!parse_previous_secret (previous_secrets[i], NULL, NULL, error))
+      return FALSE;
+
+  set_previous_secrets_take (self, previous_secrets != NULL
+                                   ? g_strdupv ((char **) previous_secrets)
+                                   : g_new0 (char *, 1));
   return TRUE;
 }
 

@@ -35,6 +35,20 @@ gboolean             wh_endpoint_set_secret          (WhEndpoint          *self,
                                                       const char          *secret,
                                                       GError             **error);
 WEBHOOKS_AVAILABLE_IN_ALL
+gboolean             wh_endpoint_rotate_secret       (WhEndpoint          *self,
+                                                      const char          *new_secret,
+                                                      gint64               keep_old_until,
+                                                      GError             **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+char               **wh_endpoint_get_active_secrets  (WhEndpoint          *self,
+                                                      gint64               now);
+WEBHOOKS_AVAILABLE_IN_ALL
+const char * const  *wh_endpoint_get_previous_secrets (WhEndpoint          *self);
+WEBHOOKS_AVAILABLE_IN_ALL
+gboolean             wh_endpoint_set_previous_secrets (WhEndpoint          *self,
+                                                       const char * const  *previous_secrets,
+                                                       GError             **error);
+WEBHOOKS_AVAILABLE_IN_ALL
 const char * const  *wh_endpoint_get_events          (WhEndpoint          *self);
 WEBHOOKS_AVAILABLE_IN_ALL
 void                 wh_endpoint_set_events          (WhEndpoint          *self,

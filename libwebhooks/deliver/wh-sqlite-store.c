@@ -27,7 +27,8 @@
  * Opening a file that is not a SQLite database, a SQLite database of another
  * application, or a store written by a newer libwebhooks
  * (#WH_SQLITE_STORE_SCHEMA_VERSION) fails with %WH_ERROR_STORE, and leaves the file
- * as it was.
+ * as it was. A store written by an older libwebhooks is upgraded in place when it is
+ * opened, in one transaction; the older version cannot open it afterwards.
  *
  * Use one store object from one thread at a time.
  */
@@ -66,6 +67,11 @@ typedef enum
   STMT_LIST_DELIVERIES,
   STMT_LIST_ATTEMPTS,
   STMT_COUNT,
+  STMT_RELEASE,
+  STMT_DELIVERY_EXISTS,
+  STMT_CLEAR_FAILING,
+  STMT_START_FAILING,
+  STMT_SELECT_FAILING,
   N_STMTS
 } Stmt;
 
@@ -74,16 +80,22 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
   [STMT_INSERT_ENDPOINT] =
-    "INSERT INTO endpoints (id, url, secret, events, enabled, description, headers, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO endpoints (id, url, secret, events, enabled, description, headers,"
+    " previous_secrets, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+  /* Enabling or disabling an endpoint restarts its failure clock: an endpoint enabled
+   * again after being disabled for failing gets the whole disable-after time anew. The
+   * CASE reads the row as it was before the update. */
   [STMT_UPDATE_ENDPOINT] =
-    "UPDATE endpoints SET url = ?2, secret = ?3, events = ?4, enabled = ?5,"
-    " description = ?6, headers = ?7 WHERE id = ?1",
+    "UPDATE endpoints SET url = ?2, secret = ?3, events = ?4,"
+    " failing_since = CASE WHEN enabled = ?5 THEN failing_since END, enabled = ?5,"
+    " description = ?6, headers = ?7, previous_secrets = ?8 WHERE id = ?1",
   [STMT_DELETE_ENDPOINT] = "DELETE FROM endpoints WHERE id = ?1",
   [STMT_SELECT_ENDPOINT] =
-    "SELECT id, url, secret, events, enabled, description, headers FROM endpoints WHERE id = ?1",
+    "SELECT id, url, secret, events, enabled, description, headers, previous_secrets"
+    " FROM endpoints WHERE id = ?1",
   [STMT_LIST_ENDPOINTS] =
-    "SELECT id, url, secret, events, enabled, description, headers FROM endpoints ORDER BY rowid",
+    "SELECT id, url, secret, events, enabled, description, headers, previous_secrets"
+    " FROM endpoints ORDER BY rowid",
   [STMT_INSERT_MESSAGE] =
     "INSERT INTO messages (id, event, payload, created_at) VALUES (?1, ?2, ?3, ?4)",
   /* OR IGNORE folds a repeated endpoint id into one delivery; it does not apply to the
@@ -101,14 +113,14 @@ static const char * const stmt_sql[N_STMTS] = {
     " WHERE d.state = 0 AND d.next_attempt_at <= ?1 AND e.enabled = 1"
     " ORDER BY d.next_attempt_at, d.id LIMIT ?2",
   [STMT_CLAIM_UPDATE] =
-    "UPDATE deliveries SET next_attempt_at = ?2, lease_owner = ?3, lease_expires_at = ?2"
-    " WHERE id = ?1",
+    "UPDATE deliveries SET next_attempt_at = ?2, lease_owner = ?3, lease_expires_at = ?2,"
+    " leased_at = ?4 WHERE id = ?1",
   [STMT_INSERT_ATTEMPT] =
     "INSERT INTO attempts (delivery_id, number, started_at, duration, status_code, error,"
     " response_body, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_FINISH_DELIVERY] =
     "UPDATE deliveries SET state = ?2, attempts = max(attempts, ?3), next_attempt_at = ?4,"
-    " lease_owner = NULL, lease_expires_at = NULL, last_attempt_at = ?5"
+    " lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, last_attempt_at = ?5"
     " WHERE id = ?1 AND state = 0",
   [STMT_LIST_DELIVERIES] =
     "SELECT d.id, d.message_id, d.endpoint_id, m.event, m.payload, d.attempts, m.created_at,"
@@ -119,9 +131,29 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT delivery_id, number, started_at, duration, status_code, error, response_body,"
     " next_attempt_at FROM attempts WHERE delivery_id = ?1 ORDER BY id",
   [STMT_COUNT] = "SELECT state, count(*) FROM deliveries GROUP BY state",
+  /* Due again from the time it was claimed: at once for whoever claims next, and ahead
+   * of the deliveries that became due while it was out. */
+  [STMT_RELEASE] =
+    "UPDATE deliveries SET next_attempt_at = coalesce(leased_at, 1), lease_owner = NULL,"
+    " lease_expires_at = NULL, leased_at = NULL"
+    " WHERE id = ?1 AND state = 0 AND lease_owner = ?2",
+  [STMT_DELIVERY_EXISTS] = "SELECT 1 FROM deliveries WHERE id = ?1",
+  /* Both only write when the clock changes, so that the common case, one more success
+   * of a healthy endpoint, costs a lookup and no write. */
+  [STMT_CLEAR_FAILING] =
+    "UPDATE endpoints SET failing_since = NULL"
+    " WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?1)"
+    " AND failing_since IS NOT NULL",
+  [STMT_START_FAILING] =
+    "UPDATE endpoints SET failing_since = ?2"
+    " WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?1)"
+    " AND failing_since IS NULL",
+  [STMT_SELECT_FAILING] = "SELECT coalesce(failing_since, 0) FROM endpoints WHERE id = ?1",
 };
 
-static const char schema_sql[] =
+/* The schema as version 1 created it. A new store is made by running this, then every
+ * migration, so that a new file and a migrated one go through the same statements. */
+static const char schema_v1_sql[] =
   "CREATE TABLE wh_schema (version INTEGER NOT NULL);"
   "CREATE TABLE endpoints ("
   "  id TEXT PRIMARY KEY NOT NULL,"
@@ -161,6 +193,18 @@ static const char schema_sql[] =
   "  response_body BLOB,"
   "  next_attempt_at INTEGER NOT NULL);"
   "CREATE INDEX attempts_delivery ON attempts (delivery_id);";
+
+/* migrations[n] takes a store from version n + 1 to version n + 2, in the transaction
+ * that opens the store: a file is either migrated whole or left as it was. */
+static const char * const migrations[] = {
+  /* 2: secret rotation, the failure clock that survives restarts, and handing a
+   * claimed delivery back without using up an attempt. */
+  "ALTER TABLE endpoints ADD COLUMN previous_secrets TEXT;"
+  "ALTER TABLE endpoints ADD COLUMN failing_since INTEGER;"
+  "ALTER TABLE deliveries ADD COLUMN leased_at INTEGER;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WH_SQLITE_STORE_SCHEMA_VERSION - 1);
 
 struct _WhSqliteStore
 {
@@ -363,6 +407,8 @@ bind_endpoint (sqlite3_stmt *stmt,
 {
   g_autofree char *events = strv_to_json (wh_endpoint_get_events (endpoint));
   g_autofree char *headers = strv_to_json (wh_endpoint_get_headers (endpoint));
+  const char * const *previous = wh_endpoint_get_previous_secrets (endpoint);
+  g_autofree char *previous_secrets = previous[0] != NULL ? strv_to_json (previous) : NULL;
 
   bind_text (stmt, 1, wh_endpoint_get_id (endpoint));
   bind_text (stmt, 2, wh_endpoint_get_url (endpoint));
@@ -371,6 +417,7 @@ bind_endpoint (sqlite3_stmt *stmt,
   sqlite3_bind_int (stmt, 5, wh_endpoint_get_enabled (endpoint) ? 1 : 0);
   bind_text (stmt, 6, wh_endpoint_get_description (endpoint));
   bind_text (stmt, 7, headers);
+  bind_text (stmt, 8, previous_secrets);
 }
 
 /* Builds an endpoint from a row of STMT_SELECT_ENDPOINT or STMT_LIST_ENDPOINTS. */
@@ -384,12 +431,16 @@ endpoint_from_row (WhSqliteStore  *self,
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) events = NULL;
   g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) previous_secrets = NULL;
 
   if (!wh_endpoint_set_url (endpoint, (const char *) sqlite3_column_text (stmt, 1), &local_error) ||
       !wh_endpoint_set_secret (endpoint, (const char *) sqlite3_column_text (stmt, 2), &local_error) ||
       !strv_from_json ((const char *) sqlite3_column_text (stmt, 3), &events, &local_error) ||
       !strv_from_json ((const char *) sqlite3_column_text (stmt, 6), &headers, &local_error) ||
-      !wh_endpoint_set_headers (endpoint, (const char * const *) headers, &local_error))
+      !wh_endpoint_set_headers (endpoint, (const char * const *) headers, &local_error) ||
+      !strv_from_json ((const char *) sqlite3_column_text (stmt, 7), &previous_secrets, &local_error) ||
+      !wh_endpoint_set_previous_secrets (endpoint, (const char * const *) previous_secrets,
+                                         &local_error))
     {
       g_set_error (error, WH_ERROR, WH_ERROR_STORE,
                    "The endpoint %s in the store “%s” is damaged (%s); remove it and add it again",
@@ -437,7 +488,7 @@ wh_sqlite_store_add_endpoint (WhStore     *store,
     return FALSE;
 
   bind_endpoint (stmt, endpoint);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT)
     {
@@ -701,6 +752,7 @@ claim_in_transaction (WhSqliteStore  *self,
       sqlite3_bind_int64 (update, 1, wh_delivery_get_id (g_ptr_array_index (claimed, i)));
       sqlite3_bind_int64 (update, 2, lease_end);
       bind_text (update, 3, self->lease_owner);
+      sqlite3_bind_int64 (update, 4, now);
       if (sqlite3_step (update) != SQLITE_DONE)
         {
           set_sqlite_error (self, error, "lease a delivery");
@@ -741,6 +793,7 @@ record_in_transaction (WhSqliteStore  *self,
 {
   g_autoptr(sqlite3_stmt) insert = get_stmt (self, STMT_INSERT_ATTEMPT, error);
   g_autoptr(sqlite3_stmt) finish = NULL;
+  g_autoptr(sqlite3_stmt) clock = NULL;
   GBytes *body = wh_attempt_get_response_body (attempt);
   gint64 delivery_id = wh_attempt_get_delivery_id (attempt);
   gint64 next_attempt_at = wh_attempt_get_next_attempt_at (attempt);
@@ -801,6 +854,20 @@ record_in_transaction (WhSqliteStore  *self,
   if (sqlite3_step (finish) != SQLITE_DONE)
     {
       set_sqlite_error (self, error, "update a delivery");
+      return FALSE;
+    }
+
+  clock = get_stmt (self, state == WH_DELIVERY_STATE_SUCCEEDED ? STMT_CLEAR_FAILING
+                                                               : STMT_START_FAILING, error);
+  if (clock == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (clock, 1, delivery_id);
+  if (state != WH_DELIVERY_STATE_SUCCEEDED)
+    sqlite3_bind_int64 (clock, 2, MAX (wh_attempt_get_started_at (attempt), 1));
+  if (sqlite3_step (clock) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "update the endpoint's failure clock");
       return FALSE;
     }
 
@@ -949,6 +1016,80 @@ wh_sqlite_store_count_deliveries (WhStore  *store,
   return TRUE;
 }
 
+static gboolean
+wh_sqlite_store_release (WhStore  *store,
+                         gint64    delivery_id,
+                         GError  **error)
+{
+  WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(sqlite3_stmt) release = get_stmt (self, STMT_RELEASE, error);
+  g_autoptr(sqlite3_stmt) exists = NULL;
+  int rc;
+
+  if (release == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (release, 1, delivery_id);
+  bind_text (release, 2, self->lease_owner);
+  if (sqlite3_step (release) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "hand a delivery back");
+      return FALSE;
+    }
+
+  if (sqlite3_changes (self->db) > 0)
+    return TRUE;
+
+  exists = get_stmt (self, STMT_DELIVERY_EXISTS, error);
+  if (exists == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (exists, 1, delivery_id);
+  rc = sqlite3_step (exists);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "find a delivery");
+      return FALSE;
+    }
+
+  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
+               "The store “%s” has no delivery with the id %" G_GINT64_FORMAT "; hand "
+               "back deliveries that wh_store_claim_due() returned",
+               self->path, delivery_id);
+  return FALSE;
+}
+
+static gint64
+wh_sqlite_store_get_endpoint_failing_since (WhStore     *store,
+                                            const char  *endpoint_id,
+                                            GError     **error)
+{
+  WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_SELECT_FAILING, error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  bind_text (stmt, 1, endpoint_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, "read an endpoint's failure clock");
+      return -1;
+    }
+
+  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
+               "The store “%s” has no endpoint with the id %s; list its endpoints with "
+               "wh_store_list_endpoints()",
+               self->path, endpoint_id);
+  return -1;
+}
+
 static void
 wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
 {
@@ -963,6 +1104,8 @@ wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
   iface->list_deliveries = wh_sqlite_store_list_deliveries;
   iface->list_attempts = wh_sqlite_store_list_attempts;
   iface->count_deliveries = wh_sqlite_store_count_deliveries;
+  iface->release = wh_sqlite_store_release;
+  iface->get_endpoint_failing_since = wh_sqlite_store_get_endpoint_failing_since;
 }
 
 static gboolean
@@ -1034,9 +1177,9 @@ check_schema (WhSqliteStore  *self,
           return FALSE;
         }
 
-      g_autofree char *sql = g_strdup_printf ("%sINSERT INTO wh_schema (version) VALUES (%d);",
-                                              schema_sql, WH_SQLITE_STORE_SCHEMA_VERSION);
-      return exec (self, sql, "create the tables", error);
+      if (!exec (self, schema_v1_sql, "create the tables", error) ||
+          !exec (self, "INSERT INTO wh_schema (version) VALUES (1)", "create the tables", error))
+        return FALSE;
     }
 
   version = query_int (self, "SELECT max(version) FROM wh_schema", "read the schema version", error);
@@ -1060,6 +1203,16 @@ check_schema (WhSqliteStore  *self,
                    "and start a new store",
                    self->path);
       return FALSE;
+    }
+
+  for (; version < WH_SQLITE_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *set_version =
+        g_strdup_printf ("UPDATE wh_schema SET version = %" G_GINT64_FORMAT, version + 1);
+
+      if (!exec (self, migrations[version - 1], "upgrade the store's tables", error) ||
+          !exec (self, set_version, "upgrade the store's tables", error))
+        return FALSE;
     }
 
   return TRUE;

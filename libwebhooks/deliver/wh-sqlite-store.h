@@ -17,9 +17,11 @@ G_BEGIN_DECLS
  * WH_SQLITE_STORE_SCHEMA_VERSION:
  *
  * The version of the database schema this libwebhooks writes. A store file written
- * with a higher version is refused.
+ * with a higher version is refused; one written with a lower version is upgraded
+ * when it is opened. Version 2 added secret rotation, the stored failure clock of
+ * endpoints and wh_store_release().
  */
-#define WH_SQLITE_STORE_SCHEMA_VERSION 1
+#define WH_SQLITE_STORE_SCHEMA_VERSION 2
 
 #define WH_TYPE_SQLITE_STORE (wh_sqlite_store_get_type ())
 

@@ -20,6 +20,15 @@
  * 3. wh_store_record_attempt() records each try and its outcome: a 2xx finishes the
  *    delivery, a failure with a next attempt time schedules a retry, a failure without
  *    one ends it as failed.
+ * 4. wh_store_release() hands a claimed delivery back untried, when the dispatcher
+ *    stops before the endpoint answered: it is due again at once, with the same
+ *    attempt number.
+ *
+ * The store also keeps, per endpoint, since when every attempt to it has failed
+ * (wh_store_get_endpoint_failing_since()), so that the dispatcher's rule "disable an
+ * endpoint that has failed for five days" survives restarts. It is set by the first
+ * failed attempt after a success, and cleared by a success or when the endpoint is
+ * enabled or disabled.
  *
  * Every time is microseconds since the Unix epoch, as g_get_real_time() returns them,
  * and is passed in by the caller rather than read from a clock, so that tests can use
@@ -113,9 +122,10 @@ wh_store_add_endpoint (WhStore     *self,
  * @endpoint: an endpoint of the store, changed
  * @error: return location for a #GError, or %NULL
  *
- * Saves the changes made to @endpoint (its URL, secret, events, enabled state,
+ * Saves the changes made to @endpoint (its URL, secrets, events, enabled state,
  * description and headers). Endpoints are values: changing one does not change the
- * store until it is saved.
+ * store until it is saved. Enabling or disabling the endpoint restarts its failure
+ * clock (wh_store_get_endpoint_failing_since()).
  *
  * Returns: %TRUE if the endpoint was saved, %FALSE with @error set to %WH_ERROR_STORE
  *   if the store has no endpoint with its id or cannot be written
@@ -318,6 +328,10 @@ wh_store_claim_due (WhStore  *self,
  * delivery that has already succeeded or failed keeps its state (a late attempt is
  * still recorded).
  *
+ * The endpoint's failure clock (wh_store_get_endpoint_failing_since()) follows in the
+ * same transaction: a success clears it, and a failure starts it at
+ * #WhAttempt:started-at unless it is already running.
+ *
  * Returns: %TRUE if the attempt was recorded, %FALSE with @error set to
  *   %WH_ERROR_STORE if the delivery is unknown or the store cannot be written
  */
@@ -436,4 +450,83 @@ wh_store_count_deliveries (WhStore  *self,
     *failed = f;
 
   return TRUE;
+}
+
+/**
+ * wh_store_release:
+ * @self: a #WhStore
+ * @delivery_id: the id of a delivery this store claimed
+ * @error: return location for a #GError, or %NULL
+ *
+ * Hands a claimed delivery back without recording an attempt: its lease ends and it
+ * is due again at once, with the same attempt number, for whoever claims next. The
+ * dispatcher does this when it stops before the endpoint answered, so that stopping
+ * does not use up an attempt of the retry schedule. A delivery that is no longer
+ * leased by this store (it was finished, or its lease ran out and someone else
+ * claimed it) is left as it is.
+ *
+ * Returns: %TRUE if the delivery was handed back or had nothing to hand back, %FALSE
+ *   with @error set to %WH_ERROR_STORE if the delivery is unknown or the store cannot
+ *   be written
+ */
+gboolean
+wh_store_release (WhStore  *self,
+                  gint64    delivery_id,
+                  GError  **error)
+{
+  WhStoreInterface *iface;
+
+  g_return_val_if_fail (WH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = WH_STORE_GET_IFACE (self);
+  if (!check_implemented (self, iface->release, "release", error))
+    return FALSE;
+
+  return iface->release (self, delivery_id, error);
+}
+
+/**
+ * wh_store_get_endpoint_failing_since:
+ * @self: a #WhStore
+ * @endpoint_id: the id of an endpoint
+ * @error: return location for a #GError, or %NULL
+ *
+ * Reads since when every attempt to an endpoint has failed. wh_store_record_attempt()
+ * keeps this time; the dispatcher disables an endpoint once it is older than
+ * #WhDispatcher:disable-after, and since it is stored, a restart does not make the
+ * endpoint start over.
+ *
+ * Returns: the time of the first failed attempt since the endpoint's last success, in
+ *   microseconds since the Unix epoch; 0 if its last attempt succeeded or it had none;
+ *   or -1 with @error set to %WH_ERROR_STORE if the store has no endpoint with that id
+ *   or cannot be read
+ */
+gint64
+wh_store_get_endpoint_failing_since (WhStore     *self,
+                                     const char  *endpoint_id,
+                                     GError     **error)
+{
+  WhStoreInterface *iface;
+  GError *local_error = NULL;
+  gint64 since;
+
+  g_return_val_if_fail (WH_IS_STORE (self), -1);
+  g_return_val_if_fail (endpoint_id != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  iface = WH_STORE_GET_IFACE (self);
+  if (!check_implemented (self, iface->get_endpoint_failing_since,
+                          "get_endpoint_failing_since", error))
+    return -1;
+
+  since = iface->get_endpoint_failing_since (self, endpoint_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+
+  /* An implementation's -1 without an error would read as a failure to the caller. */
+  return MAX (since, 0);
 }

@@ -33,6 +33,9 @@ G_DECLARE_INTERFACE (WhStore, wh_store, WH, STORE, GObject)
  * @list_deliveries: lists a message's deliveries; see wh_store_list_deliveries()
  * @list_attempts: lists a delivery's attempts; see wh_store_list_attempts()
  * @count_deliveries: counts deliveries by state; see wh_store_count_deliveries()
+ * @release: hands a claimed delivery back without an attempt; see wh_store_release()
+ * @get_endpoint_failing_since: reads since when every attempt to an endpoint has
+ *   failed; see wh_store_get_endpoint_failing_since()
  *
  * The operations of a delivery store. None takes a callback, so a store can be
  * written in any language GObject introspection reaches. Each is synchronous and
@@ -81,9 +84,15 @@ struct _WhStoreInterface
                                      guint64             *succeeded,
                                      guint64             *failed,
                                      GError             **error);
+  gboolean     (*release)           (WhStore             *self,
+                                     gint64               delivery_id,
+                                     GError             **error);
+  gint64       (*get_endpoint_failing_since) (WhStore    *self,
+                                              const char *endpoint_id,
+                                              GError    **error);
 
   /*< private >*/
-  gpointer _reserved[8];
+  gpointer _reserved[6];
 };
 
 WEBHOOKS_AVAILABLE_IN_ALL
@@ -136,5 +145,14 @@ gboolean     wh_store_count_deliveries  (WhStore             *self,
                                          guint64             *succeeded,
                                          guint64             *failed,
                                          GError             **error);
+
+WEBHOOKS_AVAILABLE_IN_ALL
+gboolean     wh_store_release           (WhStore             *self,
+                                         gint64               delivery_id,
+                                         GError             **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+gint64       wh_store_get_endpoint_failing_since (WhStore    *self,
+                                                  const char *endpoint_id,
+                                                  GError    **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <webhooks.h>
 
 #include "wh-egress-guard-private.h"
@@ -973,7 +974,6 @@ test_stop_hands_back (Fixture       *fixture,
   g_autofree char *id = NULL;
   g_autoptr(WhDelivery) delivery = NULL;
   g_autoptr(GPtrArray) attempts = NULL;
-  WhAttempt *handed_back;
   Request *first, *second;
 
   subscribe (fixture);
@@ -989,20 +989,21 @@ test_stop_hands_back (Fixture       *fixture,
   g_assert_false (wh_dispatcher_get_running (fixture->dispatcher));
   g_assert_cmpuint (wh_dispatcher_get_in_flight (fixture->dispatcher), ==, 0);
 
-  /* Handed back: recorded, and due again now; no signal for it. */
+  /* Handed back: due again now, still at its first attempt, nothing recorded and no
+   * signal for it. */
   delivery = only_delivery (fixture, id);
   g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_PENDING);
   g_assert_cmpint (wh_delivery_get_next_attempt_at (delivery), <=, g_get_real_time ());
+  g_assert_cmpuint (wh_delivery_get_attempt (delivery), ==, 1);
   attempts = attempts_of (fixture, delivery);
-  g_assert_cmpuint (attempts->len, ==, 1);
-  handed_back = g_ptr_array_index (attempts, 0);
-  g_assert_nonnull (strstr (wh_attempt_get_error_message (handed_back), "stopped"));
+  g_assert_cmpuint (attempts->len, ==, 0);
   g_assert_cmpuint (fixture->failed->len, ==, 0);
 
   iterate_for (50);
   g_assert_cmpuint (fixture->requests->len, ==, 1);
 
-  /* Started again, it sends the delivery again, with the same webhook-id. */
+  /* Started again, it sends the delivery again, with the same webhook-id, as the same
+   * attempt. */
   wh_dispatcher_start (fixture->dispatcher);
   RUN_UNTIL (fixture, fixture->succeeded->len == 1);
   g_assert_cmpuint (fixture->requests->len, ==, 2);
@@ -1010,6 +1011,223 @@ test_stop_hands_back (Fixture       *fixture,
   second = g_ptr_array_index (fixture->requests, 1);
   g_assert_cmpstr (first->webhook_id, ==, id);
   g_assert_cmpstr (second->webhook_id, ==, id);
+  g_assert_cmpuint (wh_attempt_get_number (g_ptr_array_index (fixture->succeeded, 0)), ==, 1);
+}
+
+/* A schedule of one attempt: if stopping used up an attempt, the first stop would fail
+ * the delivery for good. */
+static void
+test_stop_start_keeps_attempts (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const guint64 once[] = { 0 };
+  g_autofree char *id = NULL;
+  g_autoptr(WhDelivery) delivery = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+
+  subscribe (fixture);
+  wh_dispatcher_set_retry_schedule (fixture->dispatcher, once, G_N_ELEMENTS (once));
+  g_object_set (fixture->dispatcher, "timeout", 5000, NULL);
+  for (guint i = 0; i < 3; i++)
+    plan (fixture, ANSWER_SILENCE, 0, NULL, NULL, 0);
+
+  id = publish_payment (fixture, 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(WhDelivery) handed_back = NULL;
+
+      wh_dispatcher_start (fixture->dispatcher);
+      RUN_UNTIL (fixture, fixture->requests->len == i + 1);
+      wh_dispatcher_stop (fixture->dispatcher);
+
+      handed_back = only_delivery (fixture, id);
+      g_assert_cmpint (wh_delivery_get_state (handed_back), ==, WH_DELIVERY_STATE_PENDING);
+      g_assert_cmpuint (wh_delivery_get_attempt (handed_back), ==, 1);
+    }
+
+  wh_dispatcher_start (fixture->dispatcher);
+  RUN_UNTIL (fixture, fixture->succeeded->len == 1);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+  g_assert_cmpuint (fixture->requests->len, ==, 4);
+
+  delivery = only_delivery (fixture, id);
+  g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_SUCCEEDED);
+  attempts = attempts_of (fixture, delivery);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  g_assert_cmpuint (wh_attempt_get_number (g_ptr_array_index (attempts, 0)), ==, 1);
+  g_assert_true (wh_attempt_get_succeeded (g_ptr_array_index (attempts, 0)));
+}
+
+/* Secret rotation */
+
+static gboolean
+receiver_verifies (Request    *request,
+                   const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = wh_signature_verify (secret, request->webhook_id, request->timestamp,
+                                     request->signature, request->body, &error);
+
+  if (!ok)
+    g_assert_error (error, WH_ERROR, WH_ERROR_SIGNATURE_MISMATCH);
+  return ok;
+}
+
+static void
+test_rotation_signs_with_both (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_secret = g_strdup (wh_endpoint_get_secret (fixture->endpoint));
+  g_autofree char *new_secret = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  gint64 keep_old_until;
+  Request *during, *after;
+
+  subscribe (fixture);
+  keep_old_until = g_get_real_time () + 1500 * 1000;
+  g_assert_true (wh_endpoint_rotate_secret (fixture->endpoint, NULL, keep_old_until, &error));
+  g_assert_no_error (error);
+  g_assert_true (wh_store_update_endpoint (fixture->store, fixture->endpoint, &error));
+  g_assert_no_error (error);
+  new_secret = g_strdup (wh_endpoint_get_secret (fixture->endpoint));
+  g_assert_cmpstr (new_secret, !=, old_secret);
+
+  /* During the rotation, a receiver with only the old secret and one with only the new
+   * one both verify the same request. */
+  first = publish_payment (fixture, 1);
+  wh_dispatcher_start (fixture->dispatcher);
+  RUN_UNTIL (fixture, fixture->succeeded->len == 1);
+  during = g_ptr_array_index (fixture->requests, 0);
+  g_assert_cmpstr (during->webhook_id, ==, first);
+  g_assert_nonnull (strchr (during->signature, ' '));
+  g_assert_true (receiver_verifies (during, old_secret));
+  g_assert_true (receiver_verifies (during, new_secret));
+
+  /* Once the old secret's time is over, only the new one verifies. */
+  while (g_get_real_time () <= keep_old_until)
+    iterate_for (50);
+  second = publish_payment (fixture, 2);
+  RUN_UNTIL (fixture, fixture->succeeded->len == 2);
+  after = g_ptr_array_index (fixture->requests, 1);
+  g_assert_cmpstr (after->webhook_id, ==, second);
+  g_assert_null (strchr (after->signature, ' '));
+  g_assert_true (receiver_verifies (after, new_secret));
+  g_assert_false (receiver_verifies (after, old_secret));
+}
+
+/* The long-failure clock across restarts */
+
+/* Replaces the fixture's store and dispatcher, as a new process would make them. */
+static void
+use_store (Fixture *fixture,
+           WhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  const guint64 schedule[] = { 0, 10, 10, 10, 10, 10, 10, 10, 10, 10 };
+
+  if (fixture->dispatcher != NULL)
+    wh_dispatcher_stop (fixture->dispatcher);
+  g_clear_object (&fixture->dispatcher);
+  g_set_object (&fixture->store, store);
+
+  fixture->dispatcher = wh_dispatcher_new (fixture->app, fixture->store);
+  wh_dispatcher_set_retry_schedule (fixture->dispatcher, schedule, G_N_ELEMENTS (schedule));
+  g_object_set (fixture->dispatcher, "retry-jitter", 0.0, "timeout", 2000, "poll-interval", 20,
+                NULL);
+  wh_dispatcher_allow_network (fixture->dispatcher, "127.0.0.0/8", &error);
+  g_assert_no_error (error);
+  g_signal_connect (fixture->dispatcher, "delivery-succeeded", G_CALLBACK (on_succeeded), fixture);
+  g_signal_connect (fixture->dispatcher, "delivery-failed", G_CALLBACK (on_failed), fixture);
+  g_signal_connect (fixture->dispatcher, "endpoint-disabled", G_CALLBACK (on_disabled), fixture);
+}
+
+static void
+test_failure_clock_survives_restart (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wh-dispatch-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "deliveries.db", NULL);
+  g_autoptr(WhStore) before = NULL;
+  g_autoptr(WhStore) after = NULL;
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(WhAttempt) failed = NULL;
+  g_autoptr(WhEndpoint) stored = NULL;
+  g_autofree char *old_message = NULL;
+  g_autofree char *id = NULL;
+  const char *endpoint_ids[] = { wh_endpoint_get_id (fixture->endpoint), NULL };
+  g_autoptr(GBytes) payload = g_bytes_new_static ("{}", 2);
+  gint64 six_days_ago = g_get_real_time () - 6 * G_TIME_SPAN_DAY;
+  gint64 since = -1;
+
+  g_assert_no_error (error);
+
+  /* A previous process: its last attempt to the endpoint failed six days ago (a fake
+   * clock), and nothing succeeded since. */
+  before = wh_sqlite_store_new (path, &error);
+  g_assert_no_error (error);
+  wh_store_add_endpoint (before, fixture->endpoint, &error);
+  g_assert_no_error (error);
+  old_message = wh_store_publish (before, "ping", payload, endpoint_ids, six_days_ago, &error);
+  g_assert_no_error (error);
+  claimed = wh_store_claim_due (before, six_days_ago, 1, 30, &error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  failed = wh_attempt_new (wh_delivery_get_id (g_ptr_array_index (claimed, 0)), 1, six_days_ago,
+                           1000, 500, NULL, NULL, 0);
+  wh_store_record_attempt (before, failed, &error);
+  g_assert_no_error (error);
+  g_clear_object (&before);
+
+  /* This process: the default disable-after of five days counts from then, so the first
+   * failure it sees disables the endpoint. */
+  after = wh_sqlite_store_new (path, &error);
+  g_assert_no_error (error);
+  use_store (fixture, after);
+  g_object_set (fixture->dispatcher, "disable-after", (guint64) 5 * 24 * 3600 * 1000, NULL);
+  since = wh_store_get_endpoint_failing_since (fixture->store, endpoint_ids[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (since, ==, six_days_ago);
+
+  plan (fixture, ANSWER_STATUS, 500, NULL, NULL, 0);
+  id = publish_payment (fixture, 1);
+  wh_dispatcher_start (fixture->dispatcher);
+  RUN_UNTIL (fixture, fixture->disabled->len == 1);
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  g_assert_cmpuint (fixture->failed->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->disabled, 0), "disable-after"));
+  stored = wh_store_lookup_endpoint (fixture->store, endpoint_ids[0], &error);
+  g_assert_false (wh_endpoint_get_enabled (stored));
+
+  /* Disabling restarts the clock, so that an endpoint enabled again gets its five days
+   * anew; a success clears it. */
+  since = wh_store_get_endpoint_failing_since (fixture->store, endpoint_ids[0], &error);
+  g_assert_cmpint (since, ==, 0);
+  wh_endpoint_set_enabled (stored, TRUE);
+  wh_store_update_endpoint (fixture->store, stored, &error);
+  g_assert_no_error (error);
+  RUN_UNTIL (fixture, fixture->succeeded->len == 1);
+  g_assert_cmpuint (fixture->disabled->len, ==, 1);
+  since = wh_store_get_endpoint_failing_since (fixture->store, endpoint_ids[0], &error);
+  g_assert_cmpint (since, ==, 0);
+
+  /* Closes the file, for the folder to go. */
+  g_clear_object (&after);
+  {
+    g_autoptr(WhStore) memory = wh_sqlite_store_new (":memory:", &error);
+
+    use_store (fixture, memory);
+  }
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 }
 
 static void
@@ -1074,7 +1292,10 @@ main (int   argc,
   ADD ("/dispatcher/guard/refuses-localhost", test_guard_refuses_localhost);
   ADD ("/dispatcher/guard/allowed-network", test_guard_allowed_network);
   g_test_add_func ("/dispatcher/guard/addresses", test_guard_addresses);
+  ADD ("/dispatcher/disable/clock-survives-restart", test_failure_clock_survives_restart);
   ADD ("/dispatcher/stop/hands-back", test_stop_hands_back);
+  ADD ("/dispatcher/stop/keeps-attempts", test_stop_start_keeps_attempts);
+  ADD ("/dispatcher/rotation/signs-with-both", test_rotation_signs_with_both);
   ADD ("/dispatcher/send/many", test_many_deliveries);
 
   return g_test_run ();

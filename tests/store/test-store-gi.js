@@ -48,6 +48,31 @@ test('publish, claim and record', () => {
     assert(attempts.length === 1 && attempts[0].succeeded, 'attempts');
 });
 
+test('rotate a secret, hand a delivery back, read the failure clock', () => {
+    const store = Webhooks.SqliteStore.new(':memory:');
+    const endpoint = Webhooks.Endpoint.new('https://example.org/hooks');
+    store.add_endpoint(endpoint);
+    const old = endpoint.secret;
+    const now = GLib.get_real_time();
+    endpoint.rotate_secret(null, now + 60000000);
+    const active = endpoint.get_active_secrets(now);
+    assert(active.length === 2 && active[0] === endpoint.secret && active[1] === old,
+        'both secrets sign during the rotation');
+    assert(endpoint.get_active_secrets(now + 60000000).length === 1, 'then only the new one');
+    store.update_endpoint(endpoint);
+    assert(store.lookup_endpoint(endpoint.id).previous_secrets[0] === `${old} ${now + 60000000}`,
+        'the previous secret is stored');
+
+    store.publish('a', new GLib.Bytes(new TextEncoder().encode('{}')), [endpoint.id], NOW);
+    const first = store.claim_due(NOW, 10, 30)[0];
+    store.release(first.id);
+    const again = store.claim_due(NOW, 10, 30)[0];
+    assert(again.id === first.id && again.attempt === 1, 'released with its attempt number');
+    assert(store.get_endpoint_failing_since(endpoint.id) === 0, 'not failing');
+    store.record_attempt(Webhooks.Attempt.new(again.id, 1, NOW + 7, 10, 500, null, null, 0));
+    assert(store.get_endpoint_failing_since(endpoint.id) === NOW + 7, 'failing since');
+});
+
 print(`1..${tests.length}`);
 let failures = 0;
 tests.forEach(([name, body], i) => {

@@ -396,6 +396,104 @@ test_endpoint_headers (void)
 /* ---------------------------------------------------------------- store: endpoints */
 
 static void
+test_endpoint_rotate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new ("https://example.org/hooks", &error);
+  g_autofree char *first = g_strdup (wh_endpoint_get_secret (endpoint));
+  g_autofree char *second = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) active = NULL;
+  g_auto(GStrv) property = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 day = now + G_TIME_SPAN_DAY;
+  gint64 hour = now + G_TIME_SPAN_HOUR;
+  const char *bad_lines[][2] = {
+    { "no-expiry", NULL },
+    { "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw soon", NULL },
+    { "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw -5", NULL },
+    { "not%base64 1700000000000000", NULL },
+  };
+
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 0);
+  active = wh_endpoint_get_active_secrets (endpoint, now);
+  g_assert_cmpuint (g_strv_length (active), ==, 1);
+  g_assert_cmpstr (active[0], ==, first);
+  g_clear_pointer (&active, g_strfreev);
+
+  /* A generated new secret; the old one keeps signing for a day. */
+  g_assert_true (wh_endpoint_rotate_secret (endpoint, NULL, day, &error));
+  g_assert_no_error (error);
+  second = g_strdup (wh_endpoint_get_secret (endpoint));
+  g_assert_true (g_str_has_prefix (second, "whsec_"));
+  g_assert_cmpstr (second, !=, first);
+  line = g_strdup_printf ("%s %" G_GINT64_FORMAT, first, day);
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 1);
+  g_assert_cmpstr (wh_endpoint_get_previous_secrets (endpoint)[0], ==, line);
+
+  active = wh_endpoint_get_active_secrets (endpoint, now);
+  g_assert_cmpuint (g_strv_length (active), ==, 2);
+  g_assert_cmpstr (active[0], ==, second);
+  g_assert_cmpstr (active[1], ==, first);
+  g_clear_pointer (&active, g_strfreev);
+  active = wh_endpoint_get_active_secrets (endpoint, day);
+  g_assert_cmpuint (g_strv_length (active), ==, 1);
+  g_assert_cmpstr (active[0], ==, second);
+  g_clear_pointer (&active, g_strfreev);
+
+  /* A given secret; both earlier ones stay, newest first, each until its own time. */
+  g_assert_true (wh_endpoint_rotate_secret (endpoint, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", hour, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  active = wh_endpoint_get_active_secrets (endpoint, now);
+  g_assert_cmpuint (g_strv_length (active), ==, 3);
+  g_assert_cmpstr (active[1], ==, second);
+  g_assert_cmpstr (active[2], ==, first);
+  g_clear_pointer (&active, g_strfreev);
+  active = wh_endpoint_get_active_secrets (endpoint, hour + 1);
+  g_assert_cmpuint (g_strv_length (active), ==, 2);
+  g_assert_cmpstr (active[1], ==, first);
+  g_clear_pointer (&active, g_strfreev);
+
+  /* The current secret, with or without its prefix, is not a new one; a bad secret is
+   * refused; neither changes anything. */
+  g_assert_false (wh_endpoint_rotate_secret (endpoint, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", day, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (wh_endpoint_rotate_secret (endpoint, "not base64!", day, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET);
+  g_clear_error (&error);
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 2);
+
+  /* A time already past drops the replaced secret at once. */
+  g_assert_true (wh_endpoint_rotate_secret (endpoint, NULL, 0, &error));
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 2);
+  active = wh_endpoint_get_active_secrets (endpoint, now);
+  g_assert_false (g_strv_contains ((const char * const *) active, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+  g_clear_pointer (&active, g_strfreev);
+
+  /* Bad lines are refused, with an error or, through the property, a warning. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_lines); i++)
+    {
+      g_assert_false (wh_endpoint_set_previous_secrets (endpoint, bad_lines[i], &error));
+      g_assert_error (error, WH_ERROR, WH_ERROR_INVALID_SECRET);
+      g_test_message ("“%s”: %s", bad_lines[i][0], error->message);
+      g_clear_error (&error);
+    }
+  expect_warning ("*refused the new previous secrets*");
+  g_object_set (endpoint, "previous-secrets", bad_lines[0], NULL);
+  assert_warned ();
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 2);
+
+  /* Ending a rotation early. */
+  g_object_set (endpoint, "previous-secrets", NULL, NULL);
+  g_object_get (endpoint, "previous-secrets", &property, NULL);
+  g_assert_cmpuint (g_strv_length (property), ==, 0);
+}
+
+static void
 test_store_endpoints (Fixture       *fixture,
                       gconstpointer  user_data)
 {
@@ -897,6 +995,319 @@ test_store_bad_files (void)
   remove_dir (dir);
 }
 
+/* ---------------------------------------------------------------- store: rotation, release, failure clock */
+
+static void
+test_store_rotation (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) read = NULL;
+  g_autofree char *old = g_strdup (wh_endpoint_get_secret (a));
+  g_auto(GStrv) active = NULL;
+  gint64 until = g_get_real_time () + G_TIME_SPAN_DAY;
+
+  g_assert_true (wh_endpoint_rotate_secret (a, NULL, until, &error));
+  g_assert_true (wh_store_update_endpoint (fixture->store, a, &error));
+  g_assert_no_error (error);
+
+  if (user_data)
+    {
+      g_clear_object (&fixture->store);
+      fixture->store = wh_sqlite_store_new (fixture->path, &error);
+      g_assert_no_error (error);
+    }
+
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wh_endpoint_get_secret (read), ==, wh_endpoint_get_secret (a));
+  g_assert_cmpstrv (wh_endpoint_get_previous_secrets (read), wh_endpoint_get_previous_secrets (a));
+  active = wh_endpoint_get_active_secrets (read, until - 1);
+  g_assert_cmpuint (g_strv_length (active), ==, 2);
+  g_assert_cmpstr (active[1], ==, old);
+
+  /* Ending the rotation is saved too. */
+  wh_endpoint_set_previous_secrets (read, NULL, &error);
+  g_assert_true (wh_store_update_endpoint (fixture->store, read, &error));
+  g_clear_object (&read);
+  read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (a), &error);
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (read)), ==, 0);
+}
+
+static void
+test_store_release (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *first = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
+  g_autofree char *second = NULL;
+  g_autoptr(GPtrArray) claimed = claim (fixture->store, T0 + 10, 10);
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GPtrArray) deliveries = NULL;
+  g_autoptr(WhDelivery) delivery = g_object_ref (g_ptr_array_index (claimed, 0));
+  gint64 id = wh_delivery_get_id (delivery);
+
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  second = publish (fixture->store, "e", "2", T0 + 20, wh_endpoint_get_id (a), NULL);
+
+  /* Handed back: due again from the time it was claimed, before what became due while
+   * it was out, with the same attempt number and no attempt recorded. */
+  g_assert_true (wh_store_release (fixture->store, id, &error));
+  g_assert_no_error (error);
+  deliveries = wh_store_list_deliveries (fixture->store, first, &error);
+  g_assert_cmpint (wh_delivery_get_next_attempt_at (g_ptr_array_index (deliveries, 0)), ==, T0 + 10);
+  g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (deliveries, 0)), ==, 1);
+  attempts = wh_store_list_attempts (fixture->store, id, &error);
+  g_assert_cmpuint (attempts->len, ==, 0);
+  assert_counts (fixture->store, 2, 0, 0);
+
+  claimed = claim (fixture->store, T0 + 30, 10);
+  g_assert_cmpuint (claimed->len, ==, 2);
+  g_assert_cmpint (wh_delivery_get_id (g_ptr_array_index (claimed, 0)), ==, id);
+  g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (claimed, 0)), ==, 1);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 1)), ==, second);
+
+  /* A finished delivery, or one not leased, has nothing to hand back. */
+  record (fixture->store, g_ptr_array_index (claimed, 0), T0 + 40, 204, NULL, 0);
+  g_assert_true (wh_store_release (fixture->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (wh_store_release (fixture->store, id, &error));
+  assert_counts (fixture->store, 1, 1, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  claimed = claim (fixture->store, T0 + 50, 10);
+  g_assert_cmpuint (claimed->len, ==, 0);
+
+  g_assert_false (wh_store_release (fixture->store, 424242, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+}
+
+/* A store hands back only what it leased itself: another process's claim stays. */
+static void
+test_store_release_others (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhStore) other = wh_sqlite_store_new (fixture->path, &error);
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *message = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
+  g_autoptr(GPtrArray) theirs = claim (other, T0, 10);
+  g_autoptr(GPtrArray) mine = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (theirs->len, ==, 1);
+  g_assert_true (wh_store_release (fixture->store, wh_delivery_get_id (g_ptr_array_index (theirs, 0)),
+                                   &error));
+  g_assert_no_error (error);
+  mine = claim (fixture->store, T0 + 1, 10);
+  g_assert_cmpuint (mine->len, ==, 0);
+}
+
+static gint64
+failing_since (WhStore    *store,
+               WhEndpoint *endpoint)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 since = wh_store_get_endpoint_failing_since (store, wh_endpoint_get_id (endpoint), &error);
+
+  g_assert_no_error (error);
+  return since;
+}
+
+static void
+test_store_failure_clock (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autofree char *m1 = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a),
+                                 wh_endpoint_get_id (b), NULL);
+  g_autofree char *m2 = publish (fixture->store, "e", "2", T0, wh_endpoint_get_id (a), NULL);
+  g_autoptr(GPtrArray) claimed = claim (fixture->store, T0, 10);
+  g_autoptr(GPtrArray) again = NULL;
+  gint64 since = -1;
+  WhDelivery *a1 = NULL, *a2 = NULL, *b1 = NULL;
+
+  g_assert_cmpuint (claimed->len, ==, 3);
+  for (guint i = 0; i < claimed->len; i++)
+    {
+      WhDelivery *delivery = g_ptr_array_index (claimed, i);
+
+      if (g_str_equal (wh_delivery_get_endpoint_id (delivery), wh_endpoint_get_id (b)))
+        b1 = delivery;
+      else if (g_str_equal (wh_delivery_get_message_id (delivery), m1))
+        a1 = delivery;
+      else
+        a2 = delivery;
+    }
+
+  g_assert_cmpint (failing_since (fixture->store, a), ==, 0);
+
+  /* The first failure starts the clock; later ones do not move it. */
+  record (fixture->store, a1, T0 + SECONDS (5), 500, NULL, T0 + SECONDS (60));
+  g_assert_cmpint (failing_since (fixture->store, a), ==, T0 + SECONDS (5));
+  record (fixture->store, a2, T0 + SECONDS (9), 0, "Connection refused", T0 + SECONDS (60));
+  g_assert_cmpint (failing_since (fixture->store, a), ==, T0 + SECONDS (5));
+  /* Each endpoint has its own. */
+  g_assert_cmpint (failing_since (fixture->store, b), ==, 0);
+  record (fixture->store, b1, T0 + SECONDS (7), 204, NULL, 0);
+  g_assert_cmpint (failing_since (fixture->store, b), ==, 0);
+
+  /* It survives the store being closed and opened again (a restart). */
+  if (user_data)
+    {
+      g_clear_object (&fixture->store);
+      fixture->store = wh_sqlite_store_new (fixture->path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (failing_since (fixture->store, a), ==, T0 + SECONDS (5));
+    }
+
+  /* A success stops it; the next failure starts it anew. */
+  again = claim (fixture->store, T0 + SECONDS (60), 10);
+  g_assert_cmpuint (again->len, ==, 2);
+  record (fixture->store, g_ptr_array_index (again, 0), T0 + SECONDS (60), 204, NULL, 0);
+  g_assert_cmpint (failing_since (fixture->store, a), ==, 0);
+  record (fixture->store, g_ptr_array_index (again, 1), T0 + SECONDS (61), 503, NULL, T0 + SECONDS (120));
+  g_assert_cmpint (failing_since (fixture->store, a), ==, T0 + SECONDS (61));
+
+  /* Saving other changes keeps it; disabling or enabling the endpoint restarts it. */
+  wh_endpoint_set_description (a, "Accounting");
+  g_assert_true (wh_store_update_endpoint (fixture->store, a, &error));
+  g_assert_cmpint (failing_since (fixture->store, a), ==, T0 + SECONDS (61));
+  wh_endpoint_set_enabled (a, FALSE);
+  g_assert_true (wh_store_update_endpoint (fixture->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (failing_since (fixture->store, a), ==, 0);
+
+  since = wh_store_get_endpoint_failing_since (fixture->store, "ep_unknown", &error);
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_assert_cmpint (since, ==, -1);
+}
+
+/* The tables as schema version 1 (libwebhooks before secret rotation) wrote them. */
+static const char schema_v1[] =
+  "CREATE TABLE wh_schema (version INTEGER NOT NULL);"
+  "CREATE TABLE endpoints (id TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL,"
+  "  secret TEXT NOT NULL, events TEXT, enabled INTEGER NOT NULL, description TEXT,"
+  "  headers TEXT NOT NULL, created_at INTEGER NOT NULL);"
+  "CREATE TABLE messages (id TEXT PRIMARY KEY NOT NULL, event TEXT NOT NULL,"
+  "  payload BLOB NOT NULL, created_at INTEGER NOT NULL);"
+  "CREATE TABLE deliveries (id INTEGER PRIMARY KEY,"
+  "  message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,"
+  "  endpoint_id TEXT NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,"
+  "  state INTEGER NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,"
+  "  lease_owner TEXT, lease_expires_at INTEGER, last_attempt_at INTEGER,"
+  "  UNIQUE (message_id, endpoint_id));"
+  "CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 0;"
+  "CREATE INDEX deliveries_endpoint ON deliveries (endpoint_id);"
+  "CREATE TABLE attempts (id INTEGER PRIMARY KEY,"
+  "  delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,"
+  "  number INTEGER NOT NULL, started_at INTEGER NOT NULL, duration INTEGER NOT NULL,"
+  "  status_code INTEGER NOT NULL, error TEXT, response_body BLOB,"
+  "  next_attempt_at INTEGER NOT NULL);"
+  "CREATE INDEX attempts_delivery ON attempts (delivery_id);"
+  "INSERT INTO wh_schema (version) VALUES (1);"
+  /* An endpoint, a message delivered once with a failure, another never tried. */
+  "INSERT INTO endpoints VALUES ('ep_old', 'https://old.example.org/hooks',"
+  "  'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '[\"new-payment\"]', 1, 'Kept',"
+  "  '[\"X-Tenant: acme\"]', 1700000000000000);"
+  "INSERT INTO messages VALUES ('msg_1', 'new-payment', '{\"amount\":1}', 1700000000000000);"
+  "INSERT INTO messages VALUES ('msg_2', 'new-payment', '{\"amount\":2}', 1700000001000000);"
+  "INSERT INTO deliveries VALUES (1, 'msg_1', 'ep_old', 0, 1, 1700000060000000, NULL, NULL,"
+  "  1700000000000000);"
+  "INSERT INTO deliveries VALUES (2, 'msg_2', 'ep_old', 0, 0, 1700000001000000, NULL, NULL, NULL);"
+  "INSERT INTO attempts VALUES (1, 1, 1, 1700000000000000, 1000, 500, NULL, NULL,"
+  "  1700000060000000);";
+
+static gint64
+schema_version (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT max(version) FROM wh_schema", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return version;
+}
+
+static void
+test_store_migrate_v1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wh-store-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "deliveries.db", NULL);
+  g_autoptr(WhStore) store = NULL;
+  g_autoptr(WhEndpoint) endpoint = NULL;
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  const char *events[] = { "new-payment", NULL };
+  gint64 since = -1;
+
+  g_assert_no_error (error);
+  sql (path, schema_v1);
+  g_assert_cmpint (schema_version (path), ==, 1);
+
+  store = wh_sqlite_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_cmpint (schema_version (path), ==, WH_SQLITE_STORE_SCHEMA_VERSION);
+
+  /* Everything the old version stored reads as it was. */
+  endpoint = wh_store_lookup_endpoint (store, "ep_old", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (endpoint);
+  g_assert_cmpstr (wh_endpoint_get_url (endpoint), ==, "https://old.example.org/hooks");
+  g_assert_cmpstr (wh_endpoint_get_secret (endpoint), ==, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  g_assert_cmpstrv (wh_endpoint_get_events (endpoint), events);
+  g_assert_cmpstr (wh_endpoint_get_description (endpoint), ==, "Kept");
+  g_assert_cmpstr (wh_endpoint_get_header (endpoint, "X-Tenant"), ==, "acme");
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 0);
+  since = wh_store_get_endpoint_failing_since (store, "ep_old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (since, ==, 0);
+  assert_counts (store, 2, 0, 0);
+
+  /* ...and works with what the new version added. */
+  claimed = claim (store, T0 + SECONDS (60), 10);
+  g_assert_cmpuint (claimed->len, ==, 2);
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, "msg_2");
+  g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 1)), ==, "msg_1");
+  g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (claimed, 1)), ==, 2);
+  g_assert_true (wh_store_release (store, wh_delivery_get_id (g_ptr_array_index (claimed, 0)), &error));
+  g_assert_no_error (error);
+  record (store, g_ptr_array_index (claimed, 1), T0 + SECONDS (61), 502, NULL, T0 + SECONDS (120));
+  since = wh_store_get_endpoint_failing_since (store, "ep_old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (since, ==, T0 + SECONDS (61));
+  attempts = wh_store_list_attempts (store, 1, &error);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  g_assert_true (wh_endpoint_rotate_secret (endpoint, NULL, g_get_real_time () + G_TIME_SPAN_DAY, &error));
+  g_assert_true (wh_store_update_endpoint (store, endpoint, &error));
+  g_assert_no_error (error);
+
+  /* Opening the migrated file again changes nothing more. */
+  g_clear_object (&store);
+  store = wh_sqlite_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (schema_version (path), ==, WH_SQLITE_STORE_SCHEMA_VERSION);
+  g_clear_object (&endpoint);
+  endpoint = wh_store_lookup_endpoint (store, "ep_old", &error);
+  g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 1);
+  assert_counts (store, 2, 0, 0);
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 /* ---------------------------------------------------------------- crash */
 
 #define CRASH_ROUNDS 4
@@ -970,6 +1381,27 @@ count_lines (const char *path)
     lines += *p == '\n';
 
   return lines;
+}
+
+/* The state of a delivery, read from the file, for one the test knows only by id. */
+static int
+delivery_state (const char *path,
+                gint64      id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int state = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT state FROM deliveries WHERE id = ?1", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    state = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return state;
 }
 
 static void
@@ -1101,7 +1533,12 @@ test_store_crash (Fixture       *fixture,
 
         for (guint i = 0; i < again->len && !found; i++)
           found = wh_delivery_get_id (g_ptr_array_index (again, i)) == *(gint64 *) key;
-        g_assert_true (found);
+        /* A child killed after committing a message and before logging it leaves a
+         * message the loop above does not know; a later child may claim it, deliver it
+         * and be killed before logging that. */
+        if (!found)
+          g_assert_cmpint (delivery_state (fixture->path, *(gint64 *) key), ==,
+                           WH_DELIVERY_STATE_SUCCEEDED);
       }
 }
 
@@ -1121,6 +1558,7 @@ main (int   argc,
   g_test_add_func ("/endpoint/secret", test_endpoint_secret);
   g_test_add_func ("/endpoint/events", test_endpoint_events);
   g_test_add_func ("/endpoint/headers", test_endpoint_headers);
+  g_test_add_func ("/endpoint/rotate", test_endpoint_rotate);
 
 #define ADD(name, func, file) \
   g_test_add (name, Fixture, GINT_TO_POINTER (file), fixture_set_up, func, fixture_tear_down)
@@ -1130,14 +1568,22 @@ main (int   argc,
   ADD ("/store/memory/claim", test_store_claim, FALSE);
   ADD ("/store/memory/attempts", test_store_attempts, FALSE);
   ADD ("/store/memory/remove-cascades", test_store_remove_cascades, FALSE);
+  ADD ("/store/memory/rotation", test_store_rotation, FALSE);
+  ADD ("/store/memory/release", test_store_release, FALSE);
+  ADD ("/store/memory/failure-clock", test_store_failure_clock, FALSE);
   ADD ("/store/file/endpoints", test_store_endpoints, TRUE);
   ADD ("/store/file/publish", test_store_publish, TRUE);
   ADD ("/store/file/claim", test_store_claim, TRUE);
   ADD ("/store/file/attempts", test_store_attempts, TRUE);
   ADD ("/store/file/reopen", test_store_reopen, TRUE);
   ADD ("/store/file/two-connections", test_store_two_connections, TRUE);
+  ADD ("/store/file/rotation", test_store_rotation, TRUE);
+  ADD ("/store/file/release", test_store_release, TRUE);
+  ADD ("/store/file/release-others", test_store_release_others, TRUE);
+  ADD ("/store/file/failure-clock", test_store_failure_clock, TRUE);
   ADD ("/store/file/crash", test_store_crash, TRUE);
   g_test_add_func ("/store/file/bad-files", test_store_bad_files);
+  g_test_add_func ("/store/file/migrate-v1", test_store_migrate_v1);
 
   return g_test_run ();
 }

@@ -87,3 +87,44 @@ def test_file_store_reopens_and_refuses_garbage():
         with pytest.raises(GLib.Error) as info:
             Webhooks.SqliteStore.new(garbage)
         assert info.value.code == Webhooks.Error.STORE
+
+
+def test_rotation_release_and_failure_clock():
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "deliveries.db")
+        store = Webhooks.SqliteStore.new(path)
+        endpoint = Webhooks.Endpoint.new("https://example.org/hooks")
+        store.add_endpoint(endpoint)
+        old = endpoint.props.secret
+
+        now = GLib.get_real_time()
+        endpoint.rotate_secret(None, now + 3_600_000_000)
+        assert endpoint.props.secret != old
+        assert endpoint.get_active_secrets(now) == [endpoint.props.secret, old]
+        assert endpoint.get_active_secrets(now + 3_600_000_000) == [endpoint.props.secret]
+        assert endpoint.props.previous_secrets == [f"{old} {now + 3_600_000_000}"]
+        with pytest.raises(GLib.Error) as info:
+            endpoint.rotate_secret(endpoint.props.secret, 0)
+        assert info.value.code == Webhooks.Error.INVALID_SECRET
+        store.update_endpoint(endpoint)
+
+        message_id = store.publish("new-payment", GLib.Bytes.new(b"{}"), [endpoint.props.id], NOW)
+        delivery = store.claim_due(NOW, 10, 30)[0]
+        store.release(delivery.props.id)
+        again = store.claim_due(NOW, 10, 30)[0]
+        assert again.props.id == delivery.props.id
+        assert again.props.attempt == 1
+        store.record_attempt(Webhooks.Attempt.new(again.props.id, 1, NOW + 5, 10, 500, None,
+                                                  None, NOW + 60_000_000))
+        assert store.get_endpoint_failing_since(endpoint.props.id) == NOW + 5
+        del store
+
+        store = Webhooks.SqliteStore.new(path)
+        assert store.get_endpoint_failing_since(endpoint.props.id) == NOW + 5
+        read = store.lookup_endpoint(endpoint.props.id)
+        assert read.props.secret == endpoint.props.secret
+        assert read.props.previous_secrets == endpoint.props.previous_secrets
+        assert store.list_deliveries(message_id)[0].props.attempt == 2
+        with pytest.raises(GLib.Error) as info:
+            store.release(424242)
+        assert info.value.code == Webhooks.Error.STORE
