@@ -1,13 +1,23 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """WhDispatcher from Python through GObject introspection: publish, send over a loopback
-SoupServer, the signals, the retry schedule as a list and errors as GLib.Error."""
+SoupServer, the signals, the retry schedule as a list and errors as GLib.Error; and a
+Python receiver (WhReceiver) that gets a published model instance back as the model."""
 
-import gi
+import os
+import sys
+
+# The in-tree PyGObject override (bindings/python), as an installed one would be found:
+# PyGObject takes in every gi/overrides folder on sys.path.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "bindings", "python"))
+
+import gi  # noqa: E402
 
 gi.require_version("Webhooks", "1")
 gi.require_version("Soup", "3.0")
 gi.require_version("Json", "1.0")
-from gi.repository import GLib, Json, Soup, Webhooks  # noqa: E402
+from gi.repository import GLib, GObject, Json, Soup, Webhooks  # noqa: E402
+from gi.repository.Webhooks import Application, WebhookGateway, whpost  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -95,3 +105,54 @@ def test_publish_retry_and_signals(receiver):
         assert body == b'{"hello":"world"}'
         assert Webhooks.signature_verify(endpoint.get_secret(), webhook_id, timestamp,
                                          signature, GLib.Bytes.new(body))
+
+
+class Payment(GObject.Object):
+    is_paid = GObject.Property(type=bool, default=False)
+    amount = GObject.Property(type=float)
+
+
+@whpost("new-payment")
+def new_payment(data: Payment) -> None: ...
+
+
+def test_python_receiver_gets_the_model():
+    app = Application("Payments", "1.0.0", webhooks=[WebhookGateway(handler=new_payment)])
+    server = Soup.Server()
+    server.listen_local(0, Soup.ServerListenOptions.IPV4_ONLY)
+    url = f"http://127.0.0.1:{server.get_uris()[0].get_port()}/hooks/payments"
+
+    dispatcher = Webhooks.Dispatcher.new(app, Webhooks.SqliteStore.new(":memory:"))
+    dispatcher.allow_network("127.0.0.0/8")
+    endpoint = Webhooks.Endpoint.new(url)
+    dispatcher.add_endpoint(endpoint)
+    succeeded = []
+    dispatcher.connect("delivery-succeeded",
+                       lambda d, delivery, attempt: succeeded.append(
+                           (delivery.get_message_id(), attempt.get_status_code())))
+
+    # The receiving side shares nothing with the sender but the endpoint's secret.
+    receiver = Webhooks.Receiver.new(endpoint.props.secret)
+    receiver.set_application(app)
+    receiver.set_event("new-payment")
+    receiver.attach(server, "/hooks/payments")
+    received = []
+    receiver.connect("received", lambda r, webhook_id, event, payload, model:
+                     received.append((webhook_id, event, model)))
+
+    with pytest.raises(GLib.Error) as info:
+        dispatcher.publish("old-payment", Payment(is_paid=True, amount=1.0))
+    assert info.value.matches(Webhooks.error_quark(), Webhooks.Error.INVALID_NAME)
+
+    dispatcher.start()
+    message_id = dispatcher.publish("new-payment", Payment(is_paid=True, amount=9.99))
+    run_until(lambda: received and succeeded)
+    dispatcher.stop()
+    server.disconnect()
+
+    [(webhook_id, event, model)] = received
+    assert (webhook_id, event) == (message_id, "new-payment")
+    assert isinstance(model, Payment)
+    assert model.props.is_paid is True
+    assert model.props.amount == 9.99
+    assert succeeded == [(message_id, 204)]
