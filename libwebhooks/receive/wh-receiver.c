@@ -30,7 +30,9 @@
  *   in the application's OpenAPI document (`422 Unprocessable Content`, with one problem
  *   per mistake as Esmerald reports them); a valid body is then turned into an instance of
  *   the webhook's model class with wh_model_deserialize();
- * - emits #WhReceiver::received and answers `204 No Content`. Only then is the
+ * - emits #WhReceiver::received and answers `200 OK` with an empty body (not `204`:
+ *   libsoup 3.2's server closes the connection after every 204, which would make each
+ *   sender open a new connection for every webhook). Only then is the
  *   `webhook-id` remembered, so that a webhook refused for its body can be sent again
  *   once the sender has fixed it.
  *
@@ -510,8 +512,8 @@ wh_receiver_class_init (WhReceiverClass *klass)
    *   #WhReceiver:application and #WhReceiver:event are set and the webhook has a body
    *   type
    *
-   * Emitted once for each authentic webhook, before the sender gets its `204 No
-   * Content`. A repeat of a webhook-id already delivered is not emitted again. The
+   * Emitted once for each authentic webhook, before the sender gets its `200 OK`.
+   * A repeat of a webhook-id already delivered is not emitted again. The
    * signal is detailed with #WhReceiver:event, so `received::new-payment` gets only
    * that webhook when several receivers share a handler.
    */
@@ -1324,7 +1326,10 @@ handle_request (SoupServer        *server,
   /* Only now: a webhook refused above can be sent again once it is fixed. */
   seen_ids_add (&self->seen, webhook_id);
 
-  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  /* 200 with an empty body rather than 204: libsoup 3.2's server drops the connection
+   * after a 204, so every delivery would pay for a new connection. */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 }
 
 /**

@@ -155,4 +155,4 @@ def test_python_receiver_gets_the_model():
     assert isinstance(model, Payment)
     assert model.props.is_paid is True
     assert model.props.amount == 9.99
-    assert succeeded == [(message_id, 204)]
+    assert succeeded == [(message_id, 200)]

@@ -333,7 +333,7 @@ test_accepts_signed (Fixture *f, gconstpointer data)
   Received *received;
   JsonObject *payload;
 
-  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (g_bytes_get_size (reply->body), ==, 0);
   g_assert_cmpuint (f->received->len, ==, 1);
 
@@ -452,15 +452,15 @@ test_tolerance (Fixture *f, gconstpointer data)
   g_assert_cmpuint (wh_receiver_get_tolerance (f->receiver), ==, 300);
   assert_refused_as (old, "timestamp_too_old");
   assert_refused_as (future, "timestamp_too_new");
-  g_assert_cmpuint (recent->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (recent->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 1);
 
   /* A wider tolerance accepts them; the ids refused before were not remembered. */
   g_object_set (f->receiver, "tolerance", 600, NULL);
   old_again = post_signed_at (f, SECRET, "msg_old", now - 400, "{}");
   future_again = post_signed_at (f, SECRET, "msg_new", now + 400, "{}");
-  g_assert_cmpuint (old_again->status, ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (future_again->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (old_again->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (future_again->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 3);
 }
 
@@ -475,11 +475,11 @@ test_duplicates (Fixture *f, gconstpointer data)
                                             "{\"n\": 1}");
   g_autoptr(Reply) other = post_signed (f, "msg_other", "{\"n\": 2}");
 
-  g_assert_cmpuint (first->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (first->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (retry->status, ==, SOUP_STATUS_OK);
   /* A known id does not excuse a bad signature. */
   assert_refused_as (forged, "signature_mismatch");
-  g_assert_cmpuint (other->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (other->status, ==, SOUP_STATUS_OK);
 
   g_assert_cmpuint (f->received->len, ==, 2);
   g_assert_cmpstr (((Received *) g_ptr_array_index (f->received, 0))->webhook_id, ==, "msg_dup");
@@ -501,15 +501,15 @@ test_dedup_bounded (Fixture *f, gconstpointer data)
                     WH_RECEIVER_DEFAULT_DEDUP_CAPACITY);
   g_object_set (f->receiver, "dedup-capacity", 3, NULL);
 
-  g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (post_status (f, "b"), ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (post_status (f, "c"), ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (post_status (f, "b"), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (post_status (f, "c"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 3);
 
   /* The fourth new id evicts the oldest, which is then a new webhook again. */
-  g_assert_cmpuint (post_status (f, "d"), ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (post_status (f, "d"), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 5);
   /* ... which evicted "b": remembered now are c, d, a. */
   g_assert_cmpuint (post_status (f, "c"), ==, SOUP_STATUS_OK);
@@ -520,13 +520,13 @@ test_dedup_bounded (Fixture *f, gconstpointer data)
   /* Shrinking keeps the newest. */
   wh_receiver_set_dedup_capacity (f->receiver, 1);
   g_assert_cmpuint (post_status (f, "a"), ==, SOUP_STATUS_OK);
-  g_assert_cmpuint (post_status (f, "d"), ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (post_status (f, "d"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 6);
 
   /* 0 turns it off. */
   wh_receiver_set_dedup_capacity (f->receiver, 0);
-  g_assert_cmpuint (post_status (f, "e"), ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (post_status (f, "e"), ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (post_status (f, "e"), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (post_status (f, "e"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 8);
 }
 
@@ -540,11 +540,11 @@ test_dedup_many (Fixture *f, gconstpointer data)
     {
       g_autofree char *id = g_strdup_printf ("msg_%u", i);
 
-      g_assert_cmpuint (post_status (f, id), ==, SOUP_STATUS_NO_CONTENT);
+      g_assert_cmpuint (post_status (f, id), ==, SOUP_STATUS_OK);
     }
   g_assert_cmpuint (post_status (f, "msg_199"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (post_status (f, "msg_150"), ==, SOUP_STATUS_OK);
-  g_assert_cmpuint (post_status (f, "msg_149"), ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (post_status (f, "msg_149"), ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 201);
 }
 
@@ -608,7 +608,7 @@ test_body_limit (Fixture *f, gconstpointer data)
   wh_receiver_set_max_body_size (f->receiver, 14);
 
   fits = post_signed (f, "msg_fits", exact);
-  g_assert_cmpuint (fits->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (fits->status, ==, SOUP_STATUS_OK);
 
   too_large = post_signed (f, "msg_large", large);
   g_assert_cmpuint (too_large->status, ==, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
@@ -703,7 +703,7 @@ test_invalid_json (Fixture *f, gconstpointer data)
 
   /* The refused id was not remembered: the sender can send it again, fixed. */
   fixed = post_signed (f, "msg_json", "{\"amount\": 1}");
-  g_assert_cmpuint (fixed->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (fixed->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 1);
 }
 
@@ -744,7 +744,7 @@ test_model (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   valid = post_signed (f, "msg_pay", PAYMENT);
-  g_assert_cmpuint (valid->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (valid->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 1);
   received = g_ptr_array_index (f->received, 0);
   g_assert_cmpstr (received->event, ==, "new-payment");
@@ -780,7 +780,7 @@ test_model (Fixture *f, gconstpointer data)
 
   /* Refused bodies can be sent again once fixed. */
   fixed = post_signed (f, "msg_bad", "{\"is_paid\": false, \"amount\": 10}");
-  g_assert_cmpuint (fixed->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (fixed->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 2);
   received = g_ptr_array_index (f->received, 1);
   g_assert_false (TEST_PAYMENT (received->model)->is_paid);
@@ -802,7 +802,7 @@ test_event_without_model (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   reply = post_signed (f, "msg_ping", "[1, 2, 3]");
-  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
   received = g_ptr_array_index (f->received, 0);
   g_assert_cmpstr (received->event, ==, "ping");
   g_assert_null (received->model);
@@ -836,8 +836,8 @@ test_rotation (Fixture *f, gconstpointer data)
   old = post_signed_at (f, SECRET, "msg_old", now_seconds (), "{}");
   current = post_signed_at (f, OTHER_SECRET, "msg_new", now_seconds (), "{}");
   unknown = post_signed_at (f, THIRD_SECRET, "msg_unknown", now_seconds (), "{}");
-  g_assert_cmpuint (old->status, ==, SOUP_STATUS_NO_CONTENT);
-  g_assert_cmpuint (current->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (old->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (current->status, ==, SOUP_STATUS_OK);
   assert_refused_as (unknown, "signature_mismatch");
 
   /* A sender that rotates too: one of its entries matches one of ours. */
@@ -845,7 +845,7 @@ test_rotation (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   set_webhook_headers (msg, "msg_both", timestamp, header);
   both = send_message (f, msg);
-  g_assert_cmpuint (both->status, ==, SOUP_STATUS_NO_CONTENT);
+  g_assert_cmpuint (both->status, ==, SOUP_STATUS_OK);
   g_assert_cmpuint (f->received->len, ==, 3);
 
   /* Bad secrets are refused and the previous ones kept. */
