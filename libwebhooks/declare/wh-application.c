@@ -34,6 +34,7 @@
 
 #include "config.h"
 
+#include "wh-util-private.h"
 #include "wh-application-private.h"
 #include "wh-error.h"
 #include "wh-model-private.h"
@@ -186,18 +187,6 @@ watch_object (WhApplication *self,
 {
   g_signal_connect_object (object, "notify",
                            G_CALLBACK (on_declaration_notify), self, 0);
-}
-
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
 }
 
 /* Returns the index of everything added so far, rebuilding it after a change. */
@@ -491,7 +480,7 @@ wh_application_set_property (GObject      *object,
       return;
     }
 
-  if (set_string (field, g_value_get_string (value)))
+  if (wh_set_string (field, g_value_get_string (value)))
     g_object_notify_by_pspec (object, pspec);
 }
 
@@ -1044,7 +1033,7 @@ wh_application_set_##field (WhApplication *self,                              \
                                                                               \
   g_return_if_fail (WH_IS_APPLICATION (self));                                \
                                                                               \
-  if (set_string (&priv->field, value))                                       \
+  if (wh_set_string (&priv->field, value))                                       \
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);             \
 }
 
@@ -1170,7 +1159,7 @@ wh_application_add_tag (WhApplication *self,
       info = g_ptr_array_index (priv->tags, i);
       if (g_str_equal (info->name, name))
         {
-          if (set_string (&info->description, description))
+          if (wh_set_string (&info->description, description))
             g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
           return;
         }

@@ -26,6 +26,7 @@
 
 #include "config.h"
 
+#include "wh-util-private.h"
 #include "wh-gateway.h"
 #include "wh-watched-list-private.h"
 
@@ -72,18 +73,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_PATH "/"
-
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
 static void
 on_handler_notify (GObject    *handler,
@@ -528,7 +517,7 @@ wh_gateway_set_path (WhGateway  *self,
 
   g_return_if_fail (WH_IS_GATEWAY (self));
 
-  if (set_string (&priv->path, path != NULL ? path : DEFAULT_PATH))
+  if (wh_set_string (&priv->path, path != NULL ? path : DEFAULT_PATH))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
 }
 
@@ -565,7 +554,7 @@ wh_gateway_set_name (WhGateway  *self,
 
   g_return_if_fail (WH_IS_GATEWAY (self));
 
-  if (set_string (&priv->name, name))
+  if (wh_set_string (&priv->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 

@@ -34,6 +34,7 @@
 
 #include "config.h"
 
+#include "wh-util-private.h"
 #include "wh-handler.h"
 #include "wh-naming-private.h"
 #include "wh-request.h"
@@ -258,18 +259,6 @@ static GParamSpec *properties[N_PROPS];
 #define DEFAULT_PATH "/"
 #define DEFAULT_MEDIA_TYPE "application/json"
 #define DEFAULT_RESPONSE_DESCRIPTION "Successful response"
-
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
 /* Stores a copy of @value (NULL counts as empty), upper-cased when asked. */
 static gboolean
@@ -827,7 +816,7 @@ wh_handler_set_path (WhHandler  *self,
   old_summary = g_strdup (wh_handler_get_summary (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (&priv->path, path);
+  wh_set_string (&priv->path, path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
   wh_handler_refresh_derived (self, old_name, old_summary);
   g_object_thaw_notify (G_OBJECT (self));
@@ -913,7 +902,7 @@ wh_handler_set_name (WhHandler  *self,
   old_summary = g_strdup (wh_handler_get_summary (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (&priv->name, name);
+  wh_set_string (&priv->name, name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
   wh_handler_refresh_derived (self, old_name, old_summary);
   g_object_thaw_notify (G_OBJECT (self));
@@ -953,7 +942,7 @@ wh_handler_set_summary (WhHandler  *self,
 
   g_return_if_fail (WH_IS_HANDLER (self));
 
-  if (set_string (&priv->summary, summary))
+  if (wh_set_string (&priv->summary, summary))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
 }
 
@@ -990,7 +979,7 @@ wh_handler_set_description (WhHandler  *self,
 
   g_return_if_fail (WH_IS_HANDLER (self));
 
-  if (set_string (&priv->description, description))
+  if (wh_set_string (&priv->description, description))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
 }
 
@@ -1096,7 +1085,7 @@ wh_handler_set_operation_id (WhHandler  *self,
 
   g_return_if_fail (WH_IS_HANDLER (self));
 
-  if (set_string (&priv->operation_id, operation_id))
+  if (wh_set_string (&priv->operation_id, operation_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPERATION_ID]);
 }
 
@@ -1255,7 +1244,7 @@ wh_handler_set_media_type (WhHandler  *self,
   if (media_type == NULL)
     media_type = DEFAULT_MEDIA_TYPE;
 
-  if (set_string (&priv->media_type, media_type))
+  if (wh_set_string (&priv->media_type, media_type))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEDIA_TYPE]);
 }
 
@@ -1382,7 +1371,7 @@ wh_handler_set_response_description (WhHandler  *self,
   if (response_description == NULL)
     response_description = DEFAULT_RESPONSE_DESCRIPTION;
 
-  if (set_string (&priv->response_description, response_description))
+  if (wh_set_string (&priv->response_description, response_description))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESPONSE_DESCRIPTION]);
 }
 

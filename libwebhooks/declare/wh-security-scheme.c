@@ -28,6 +28,7 @@
 
 #include "config.h"
 
+#include "wh-util-private.h"
 #include "wh-security-scheme.h"
 #include "wh-enum-types.h"
 #include "wh-error.h"
@@ -122,18 +123,6 @@ json_node_deep_copy (JsonNode *node)
       copy = json_node_copy (node);
       return copy;
     }
-}
-
-static gboolean
-set_string (char       **field,
-            const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
 }
 
 static void
@@ -239,17 +228,17 @@ wh_security_scheme_set_property (GObject      *object,
       break;
 
     case PROP_PARAMETER_NAME:
-      if (set_string (&self->parameter_name, g_value_get_string (value)))
+      if (wh_set_string (&self->parameter_name, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
 
     case PROP_SCHEME:
-      if (set_string (&self->scheme, g_value_get_string (value)))
+      if (wh_set_string (&self->scheme, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
 
     case PROP_BEARER_FORMAT:
-      if (set_string (&self->bearer_format, g_value_get_string (value)))
+      if (wh_set_string (&self->bearer_format, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
 
@@ -272,7 +261,7 @@ wh_security_scheme_set_property (GObject      *object,
       break;
 
     case PROP_OPEN_ID_CONNECT_URL:
-      if (set_string (&self->open_id_connect_url, g_value_get_string (value)))
+      if (wh_set_string (&self->open_id_connect_url, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
 
@@ -567,7 +556,7 @@ wh_security_scheme_set_description (WhSecurityScheme *self,
 {
   g_return_if_fail (WH_IS_SECURITY_SCHEME (self));
 
-  if (set_string (&self->description, description))
+  if (wh_set_string (&self->description, description))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
 }
 
