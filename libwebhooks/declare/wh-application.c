@@ -37,6 +37,7 @@
 #include "wh-util-private.h"
 #include "wh-application-private.h"
 #include "wh-error.h"
+#include "wh-json-private.h"
 #include "wh-model-private.h"
 #include "wh-openapi-private.h"
 #include "wh-application-server-private.h"
@@ -951,18 +952,6 @@ wh_application_get_openapi (WhApplication *self)
   return priv->openapi;
 }
 
-static char *
-generate_json (JsonNode *node,
-               gboolean  pretty)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
-}
-
 /**
  * wh_application_get_openapi_json:
  * @self: a #WhApplication
@@ -989,7 +978,7 @@ wh_application_get_openapi_json (WhApplication *self,
 
   cached = pretty ? &priv->openapi_json_pretty : &priv->openapi_json;
   if (*cached == NULL)
-    *cached = generate_json (priv->openapi, pretty);
+    *cached = wh_json_to_string (priv->openapi, pretty, NULL);
 
   return g_strdup (*cached);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "wh-json-private.h"
 #include "wh-schema-validator-private.h"
 
 #define REF_PREFIX "#/components/schemas/"
@@ -144,7 +145,7 @@ append_repr (GString  *string,
     g_string_append (string, "None");
   else
     {
-      g_autofree char *text = json_to_string (node, FALSE);
+      g_autofree char *text = wh_json_to_string (node, FALSE, NULL);
 
       g_string_append (string, text);
     }

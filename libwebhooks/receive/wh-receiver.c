@@ -66,6 +66,7 @@
 
 #include "wh-error.h"
 #include "wh-handler.h"
+#include "wh-json-private.h"
 #include "wh-model.h"
 #include "wh-receiver.h"
 #include "wh-schema-validator-private.h"
@@ -823,12 +824,8 @@ respond_json (SoupServerMessage *msg,
               JsonNode          *body)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  char *text;
   gsize length;
-
-  json_generator_set_root (generator, body);
-  text = json_generator_to_data (generator, &length);
+  char *text = wh_json_to_string (body, FALSE, &length);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (headers, "Content-Type", "application/json");

@@ -35,6 +35,7 @@
 
 #include <string.h>
 
+#include "wh-json-private.h"
 #include "wh-model.h"
 #include "wh-naming-private.h"
 #include "wh-request.h"
@@ -115,7 +116,7 @@ wh_serve_respond_json_error (SoupServerMessage *msg,
   json_builder_add_string_value (builder, detail != NULL ? detail : soup_status_get_phrase (status));
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
+  text = wh_json_to_string (root, FALSE, NULL);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (headers, "Content-Type", "application/json");
@@ -772,7 +773,7 @@ wh_request_respond_json (WhRequest *self,
 
   if (json != NULL)
     {
-      char *text = json_to_string (json, FALSE);
+      char *text = wh_json_to_string (json, FALSE, NULL);
 
       bytes = g_bytes_new_take (text, strlen (text));
     }

@@ -18,6 +18,7 @@
 
 #include "wh-application-server-private.h"
 #include "wh-error.h"
+#include "wh-json-private.h"
 #include "wh-model.h"
 #include "wh-naming-private.h"
 #include "wh-request-private.h"
@@ -337,7 +338,7 @@ respond_problems (SoupServerMessage *msg,
 
   json_object_set_array_member (object, "detail", json_array_ref (problems));
   json_node_set_object (root, object);
-  text = json_to_string (root, FALSE);
+  text = wh_json_to_string (root, FALSE, NULL);
 
   soup_server_message_set_status (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, NULL);
   soup_message_headers_replace (headers, "Content-Type", "application/json");
