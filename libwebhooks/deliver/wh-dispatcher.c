@@ -97,6 +97,7 @@
 #include "wh-egress-guard-private.h"
 #include "wh-error.h"
 #include "wh-handler.h"
+#include "wh-json-private.h"
 #include "wh-signature.h"
 #include "wh-webhook-handler.h"
 #include "wh-schema-validator-private.h"
@@ -116,6 +117,10 @@
 #define DEFAULT_MAX_RETRY_AFTER_MS ((guint64) MS_PER_DAY)
 #define DEFAULT_DISABLE_AFTER_MS ((guint64) 5 * MS_PER_DAY)
 #define DEFAULT_RETRY_JITTER 0.2
+
+/* How long publish trusts the endpoints it read from the store, when nothing said they
+ * changed: a process sharing the store file may change them without telling. */
+#define ENDPOINTS_MAX_AGE_USEC (1 * G_USEC_PER_SEC)
 
 /* What an attempt record keeps of the answer. */
 #define KEPT_BODY_BYTES 1024
@@ -166,7 +171,24 @@ struct _WhDispatcher
   GHashTable *failing_since;   /* endpoint id -> first failure (gint64 *, real time), for
                                 * stores that do not keep it */
   GHashTable *request_kinds;   /* event -> RequestKind, until the application changes */
+  GPtrArray *finished;         /* Finished, answered but not recorded yet */
+  GSource *deadline_source;    /* one timer for every send's deadline */
+  gint64 deadline_source_at;
+  GPtrArray *endpoints;        /* WhEndpoint: the store's endpoints, or NULL to read them */
+  gint64 endpoints_read_at;    /* monotonic time */
+  GSource *flush_source;
 };
+
+/* An attempt that is over, waiting to be recorded with the others that ended with it. */
+typedef struct
+{
+  WhDelivery *delivery;
+  WhAttempt *attempt;
+  char *disable_reason;
+  gint64 now;
+  gint64 next_attempt_at;
+  gboolean succeeded;
+} Finished;
 
 /* How a webhook's requests are made, looked up once per event rather than per request. */
 typedef struct
@@ -182,7 +204,7 @@ struct _Send
   WhEndpoint *endpoint;
   SoupMessage *msg;
   GCancellable *cancellable;
-  GSource *deadline;
+  gint64 deadline_at;          /* monotonic time */
   GInputStream *stream;
   GByteArray *body_start;
   guint64 body_read;
@@ -275,6 +297,7 @@ G_DEFINE_FINAL_TYPE (WhDispatcher, wh_dispatcher, G_TYPE_OBJECT)
 
 static void schedule_claim (WhDispatcher *self,
                             gint64        delay_usec);
+static void flush_finished (WhDispatcher *self);
 
 /* Time */
 
@@ -518,6 +541,30 @@ lookup_failing_since (WhDispatcher *self,
 }
 
 static void
+forget_endpoints (WhDispatcher *self)
+{
+  g_clear_pointer (&self->endpoints, g_ptr_array_unref);
+}
+
+/* The store's endpoints, read again only when they changed (or may have), rather than
+ * for every publish. */
+static GPtrArray *
+get_endpoints (WhDispatcher  *self,
+               GError       **error)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->endpoints != NULL && now - self->endpoints_read_at < ENDPOINTS_MAX_AGE_USEC)
+    return self->endpoints;
+
+  forget_endpoints (self);
+  self->endpoints = wh_store_list_endpoints (self->store, error);
+  self->endpoints_read_at = now;
+
+  return self->endpoints;
+}
+
+static void
 disable_endpoint (WhDispatcher *self,
                   const char   *endpoint_id,
                   const char   *reason)
@@ -547,6 +594,7 @@ disable_endpoint (WhDispatcher *self,
       return;
     }
 
+  forget_endpoints (self);
   g_signal_emit (self, signals[ENDPOINT_DISABLED], 0, endpoint, reason);
 }
 
@@ -555,11 +603,6 @@ disable_endpoint (WhDispatcher *self,
 static void
 send_free (Send *send)
 {
-  if (send->deadline != NULL)
-    {
-      g_source_destroy (send->deadline);
-      g_source_unref (send->deadline);
-    }
   if (send->msg != NULL)
     g_signal_handlers_disconnect_by_data (send->msg, send);
   g_clear_object (&send->delivery);
@@ -637,6 +680,130 @@ describe_failure (WhDispatcher *self,
   return NULL;
 }
 
+static void
+finished_free (gpointer data)
+{
+  Finished *finished = data;
+
+  g_clear_object (&finished->delivery);
+  g_clear_object (&finished->attempt);
+  g_clear_pointer (&finished->disable_reason, g_free);
+  g_free (finished);
+}
+
+static void
+record_one (WhDispatcher *self,
+            Finished     *finished)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wh_store_record_attempt (self->store, finished->attempt, &error))
+    /* The lease runs out and the delivery is tried again: at least once, never lost. */
+    g_warning ("Could not record attempt %u of the delivery %" G_GINT64_FORMAT
+               " of %s; it will be tried again when its lease runs out: %s",
+               wh_attempt_get_number (finished->attempt),
+               wh_delivery_get_id (finished->delivery),
+               wh_delivery_get_message_id (finished->delivery), error->message);
+}
+
+/* Decides about disabling the endpoint and tells the application, once the attempt is
+ * in the store: a handler reading the store sees it there. */
+static void
+announce (WhDispatcher *self,
+          Finished     *finished)
+{
+  WhDelivery *delivery = finished->delivery;
+  const char *endpoint_id = wh_delivery_get_endpoint_id (delivery);
+
+  if (finished->succeeded)
+    g_hash_table_remove (self->failing_since, endpoint_id);
+  else if (finished->disable_reason == NULL && self->disable_after > 0)
+    {
+      gint64 since = 0;
+
+      lookup_failing_since (self, endpoint_id, wh_attempt_get_started_at (finished->attempt),
+                            &since);
+      if (since > 0 && (guint64) (finished->now - since) >= self->disable_after * 1000)
+        finished->disable_reason =
+          g_strdup_printf ("Every delivery to the endpoint has failed since %" G_GINT64_FORMAT
+                           " (µs since the epoch), for longer than WhDispatcher:disable-after",
+                           since);
+    }
+
+  if (finished->succeeded)
+    g_signal_emit (self, signals[DELIVERY_SUCCEEDED], 0, delivery, finished->attempt);
+  else
+    g_signal_emit (self, signals[DELIVERY_FAILED], 0, delivery, finished->attempt,
+                   finished->next_attempt_at != 0);
+
+  if (finished->disable_reason != NULL)
+    disable_endpoint (self, endpoint_id, finished->disable_reason);
+
+  if (self->running && finished->next_attempt_at != 0)
+    schedule_claim (self, finished->next_attempt_at - finished->now);
+}
+
+/* Records the attempts that finished since the last time, in one store transaction,
+ * then emits their signals. A delivery is only done once its attempt is recorded, so
+ * delaying the record to the end of the main loop iteration changes nothing to what
+ * survives a crash: an unrecorded delivery is still leased and is sent again. */
+static void
+flush_finished (WhDispatcher *self)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+
+  if (self->finished->len == 0)
+    return;
+
+  batch = g_steal_pointer (&self->finished);
+  self->finished = g_ptr_array_new_with_free_func (finished_free);
+
+  if (WH_STORE_GET_IFACE (self->store)->record_attempts != NULL)
+    {
+      g_autoptr(GPtrArray) attempts = g_ptr_array_sized_new (batch->len);
+
+      for (guint i = 0; i < batch->len; i++)
+        g_ptr_array_add (attempts, ((Finished *) g_ptr_array_index (batch, i))->attempt);
+
+      /* All or none: when one cannot be recorded (its delivery went away with its
+       * endpoint), the others are recorded one by one. */
+      if (!wh_store_record_attempts (self->store, attempts, &error))
+        for (guint i = 0; i < batch->len; i++)
+          record_one (self, g_ptr_array_index (batch, i));
+    }
+  else
+    for (guint i = 0; i < batch->len; i++)
+      record_one (self, g_ptr_array_index (batch, i));
+
+  g_object_ref (self);
+
+  for (guint i = 0; i < batch->len; i++)
+    announce (self, g_ptr_array_index (batch, i));
+
+  if (self->running && !self->drained)
+    schedule_claim (self, 0);
+
+  g_object_unref (self);
+}
+
+static gboolean
+on_flush (gpointer user_data)
+{
+  WhDispatcher *self = user_data;
+
+  g_clear_pointer (&self->flush_source, g_source_unref);
+  flush_finished (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* Records the attempt, decides about a retry and tells the application. */
 static void
 send_finish (Send         *send,
@@ -644,12 +811,10 @@ send_finish (Send         *send,
 {
   WhDispatcher *self = send->dispatcher;
   WhDelivery *delivery = send->delivery;
-  const char *endpoint_id = wh_delivery_get_endpoint_id (delivery);
-  g_autoptr(WhAttempt) attempt = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) store_error = NULL;
   g_autofree char *message = NULL;
   g_autofree char *disable_reason = NULL;
+  Finished *finished;
   guint number = wh_delivery_get_attempt (delivery);
   gint64 now = g_get_real_time ();
   gint64 next_attempt_at = 0;
@@ -663,11 +828,6 @@ send_finish (Send         *send,
 
   g_hash_table_steal (self->in_flight, send);
   send->dispatcher = NULL;
-  if (send->deadline != NULL)
-    {
-      g_source_destroy (send->deadline);
-      g_clear_pointer (&send->deadline, g_source_unref);
-    }
 
   message = describe_failure (self, send, error);
   succeeded = message == NULL && SOUP_STATUS_IS_SUCCESSFUL (send->status);
@@ -696,55 +856,62 @@ send_finish (Send         *send,
   if (send->body_start != NULL && send->body_start->len > 0)
     body = g_bytes_new (send->body_start->data, send->body_start->len);
 
-  attempt = wh_attempt_new (wh_delivery_get_id (delivery), number, send->started_at,
-                            g_get_monotonic_time () - send->started_mono, send->status,
-                            message, body, next_attempt_at);
+  finished = g_new0 (Finished, 1);
+  finished->delivery = g_object_ref (delivery);
+  finished->attempt = wh_attempt_new (wh_delivery_get_id (delivery), number, send->started_at,
+                                      g_get_monotonic_time () - send->started_mono,
+                                      send->status, message, body, next_attempt_at);
+  finished->disable_reason = g_steal_pointer (&disable_reason);
+  finished->now = now;
+  finished->next_attempt_at = next_attempt_at;
+  finished->succeeded = succeeded;
 
-  if (!wh_store_record_attempt (self->store, attempt, &store_error))
-    /* The lease runs out and the delivery is tried again: at least once, never lost. */
-    g_warning ("Could not record attempt %u of the delivery %" G_GINT64_FORMAT
-               " of %s; it will be tried again when its lease runs out: %s",
-               number, wh_delivery_get_id (delivery),
-               wh_delivery_get_message_id (delivery), store_error->message);
-
-  if (succeeded)
-    g_hash_table_remove (self->failing_since, endpoint_id);
-  else if (disable_reason == NULL && self->disable_after > 0)
-    {
-      gint64 since = 0;
-
-      lookup_failing_since (self, endpoint_id, send->started_at, &since);
-      if (since > 0 && (guint64) (now - since) >= self->disable_after * 1000)
-        disable_reason =
-          g_strdup_printf ("Every delivery to the endpoint has failed since %" G_GINT64_FORMAT
-                           " (µs since the epoch), for longer than WhDispatcher:disable-after",
-                           since);
-    }
-
-  g_object_ref (self);
-
-  if (succeeded)
-    g_signal_emit (self, signals[DELIVERY_SUCCEEDED], 0, delivery, attempt);
-  else
-    g_signal_emit (self, signals[DELIVERY_FAILED], 0, delivery, attempt,
-                   next_attempt_at != 0);
-
-  if (disable_reason != NULL)
-    disable_endpoint (self, endpoint_id, disable_reason);
-
-  if (self->running)
-    {
-      if (next_attempt_at != 0)
-        schedule_claim (self, next_attempt_at - now);
-      if (!self->drained)
-        schedule_claim (self, 0);
-    }
-
-  g_object_unref (self);
+  /* The stream goes back to libsoup now, so its connection serves the next request
+   * while the outcome waits for the others to be recorded with it. */
   send_release (send);
+
+  g_ptr_array_add (self->finished, finished);
+  if (self->finished->len >= MAX (self->batch_size, 1))
+    flush_finished (self);
+  else if (self->flush_source == NULL)
+    {
+      /* Once the answers that are ready have been read, and before the next claim. */
+      self->flush_source = g_idle_source_new ();
+      g_source_set_priority (self->flush_source, G_PRIORITY_DEFAULT_IDLE - 1);
+      g_source_set_callback (self->flush_source, on_flush, self, NULL);
+      g_source_attach (self->flush_source, self->context);
+    }
 }
 
 static void read_next (Send *send);
+
+/* Takes @size bytes of the answer (0: its end, NULL: an error) and tells whether to read
+ * on. */
+static gboolean
+take_chunk (Send         *send,
+            const guint8 *data,
+            gssize        size)
+{
+  if (size < 0 || send->dispatcher == NULL)
+    {
+      /* The status arrived; the body is only kept for the record. */
+      send->truncated = TRUE;
+      send_finish (send, NULL);
+      return FALSE;
+    }
+
+  if (size == 0)
+    {
+      send_finish (send, NULL);
+      return FALSE;
+    }
+
+  if (send->body_start->len < KEPT_BODY_BYTES)
+    g_byte_array_append (send->body_start, data,
+                         MIN ((gsize) size, KEPT_BODY_BYTES - send->body_start->len));
+  send->body_read += size;
+  return TRUE;
+}
 
 static void
 on_read (GObject      *object,
@@ -753,46 +920,51 @@ on_read (GObject      *object,
 {
   Send *send = user_data;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize size;
+  gsize size = 0;
+  gconstpointer data;
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL || send->dispatcher == NULL)
-    {
-      /* The status arrived; the body is only kept for the record. */
-      send->truncated = TRUE;
-      send_finish (send, NULL);
-      return;
-    }
-
-  size = g_bytes_get_size (bytes);
-  if (size == 0)
-    {
-      send_finish (send, NULL);
-      return;
-    }
-
-  if (send->body_start->len < KEPT_BODY_BYTES)
-    g_byte_array_append (send->body_start, g_bytes_get_data (bytes, NULL),
-                         MIN (size, KEPT_BODY_BYTES - send->body_start->len));
-  send->body_read += size;
-  read_next (send);
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+  data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
+  if (take_chunk (send, data, bytes != NULL ? (gssize) size : -1))
+    read_next (send);
 }
 
 static void
 read_next (Send *send)
 {
-  guint64 left = send->dispatcher->max_response_body - MIN (send->body_read,
-                                                             send->dispatcher->max_response_body);
-
-  if (left == 0)
+  for (;;)
     {
-      send->truncated = TRUE;
-      send_finish (send, NULL);
-      return;
+      guint64 left = send->dispatcher->max_response_body - MIN (send->body_read,
+                                                                 send->dispatcher->max_response_body);
+      guint8 buffer[READ_CHUNK];
+      g_autoptr(GError) error = NULL;
+      gssize size;
+
+      if (left == 0)
+        {
+          send->truncated = TRUE;
+          send_finish (send, NULL);
+          return;
+        }
+
+      /* Most answers (a 204 above all) are complete by now: reading what is there
+       * without a round through the main loop saves most of the cost of reading them. */
+      if (!G_IS_POLLABLE_INPUT_STREAM (send->stream) ||
+          !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (send->stream)))
+        break;
+
+      size = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (send->stream),
+                                                       buffer, (gsize) MIN (left, READ_CHUNK),
+                                                       send->cancellable, &error);
+      if (size < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (!take_chunk (send, buffer, size))
+        return;
     }
 
-  g_input_stream_read_bytes_async (send->stream, (gsize) MIN (left, READ_CHUNK),
+  g_input_stream_read_bytes_async (send->stream,
+                                   (gsize) MIN (send->dispatcher->max_response_body - send->body_read,
+                                                READ_CHUNK),
                                    G_PRIORITY_DEFAULT, send->cancellable, on_read, send);
 }
 
@@ -892,16 +1064,72 @@ on_network_event (SoupMessage        *msg,
     refuse (send, reason);
 }
 
+static void arm_deadline (WhDispatcher *self,
+                          gint64        at);
+
+/* One timer for all the sends rather than one each: a source per request is work for
+ * every main loop iteration. It fires at the earliest deadline, cancels the sends
+ * whose deadline passed and is set again for the next. */
 static gboolean
 on_deadline (gpointer user_data)
 {
-  Send *send = user_data;
+  WhDispatcher *self = user_data;
+  g_autoptr(GPtrArray) expired = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = G_MAXINT64;
+  GHashTableIter iter;
+  gpointer key;
 
-  send->timed_out = TRUE;
-  g_cancellable_cancel (send->cancellable);
-  g_clear_pointer (&send->deadline, g_source_unref);
+  g_clear_pointer (&self->deadline_source, g_source_unref);
+
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Send *send = key;
+
+      if (send->timed_out)
+        continue;
+      if (send->deadline_at <= now)
+        g_ptr_array_add (expired, send);
+      else
+        next = MIN (next, send->deadline_at);
+    }
+
+  /* Cancelling may finish a send at once, which changes the table. */
+  for (guint i = 0; i < expired->len; i++)
+    {
+      Send *send = g_ptr_array_index (expired, i);
+
+      send->timed_out = TRUE;
+      g_cancellable_cancel (send->cancellable);
+    }
+
+  /* A signal handler run from a cancellation may have stopped the dispatcher. */
+  if (self->running && next != G_MAXINT64)
+    arm_deadline (self, next);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+arm_deadline (WhDispatcher *self,
+              gint64        at)
+{
+  gint64 delay;
+
+  if (self->deadline_source != NULL)
+    {
+      if (self->deadline_source_at <= at)
+        return;
+      g_source_destroy (self->deadline_source);
+      g_clear_pointer (&self->deadline_source, g_source_unref);
+    }
+
+  delay = MAX (at - g_get_monotonic_time (), 0);
+  self->deadline_source = g_timeout_source_new ((guint) MIN ((delay + 999) / 1000, G_MAXUINT));
+  g_source_set_callback (self->deadline_source, on_deadline, self, NULL);
+  g_source_attach (self->deadline_source, self->context);
+  self->deadline_source_at = at;
 }
 
 static gboolean
@@ -997,9 +1225,8 @@ start_send (WhDispatcher *self,
   g_signal_connect (send->msg, "network-event", G_CALLBACK (on_network_event), send);
   g_signal_connect (send->msg, "got-headers", G_CALLBACK (on_got_headers), send);
 
-  send->deadline = g_timeout_source_new (self->timeout);
-  g_source_set_callback (send->deadline, on_deadline, send, NULL);
-  g_source_attach (send->deadline, self->context);
+  send->deadline_at = send->started_mono + (gint64) self->timeout * 1000;
+  arm_deadline (self, send->deadline_at);
 
   soup_session_send_async (self->session, send->msg, G_PRIORITY_DEFAULT,
                            send->cancellable, on_sent, send);
@@ -1017,6 +1244,10 @@ claim_due (WhDispatcher *self)
   guint limit;
 
   if (!self->running || in_flight >= self->concurrency)
+    return;
+
+  flush_finished (self);
+  if (!self->running)
     return;
 
   limit = MIN (self->concurrency - in_flight, self->batch_size);
@@ -1123,13 +1354,17 @@ wh_dispatcher_finalize (GObject *object)
   WhDispatcher *self = WH_DISPATCHER (object);
 
   g_clear_object (&self->application);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_object (&self->proxy_resolver);
   g_clear_pointer (&self->guard, wh_egress_guard_free);
   g_clear_pointer (&self->schedule, g_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->failing_since, g_hash_table_unref);
   g_clear_pointer (&self->request_kinds, g_hash_table_unref);
+  g_clear_pointer (&self->finished, g_ptr_array_unref);
 
   G_OBJECT_CLASS (wh_dispatcher_parent_class)->finalize (object);
 }
@@ -1255,6 +1490,9 @@ wh_dispatcher_set_property (GObject      *object,
 
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      if (self->store != NULL)
+        g_signal_connect_swapped (self->store, "endpoints-changed",
+                                  G_CALLBACK (forget_endpoints), self);
       break;
 
     case PROP_PROXY_RESOLVER:
@@ -1584,6 +1822,7 @@ wh_dispatcher_init (WhDispatcher *self)
   self->poll_interval = DEFAULT_POLL_INTERVAL_MS;
   self->lease_time = DEFAULT_LEASE_TIME_MS;
   self->in_flight = g_hash_table_new (NULL, NULL);
+  self->finished = g_ptr_array_new_with_free_func (finished_free);
   self->failing_since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->request_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                request_kind_free);
@@ -1706,6 +1945,7 @@ publish_node (WhDispatcher      *self,
   g_autoptr(GPtrArray) endpoints = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  GPtrArray *cached;
   char *text;
   char *message_id;
   gsize length;
@@ -1713,13 +1953,15 @@ publish_node (WhDispatcher      *self,
   if (!validate_payload (self, event, webhook, payload, error))
     return NULL;
 
-  text = json_to_string (payload, FALSE);
-  length = strlen (text);
+  /* The bytes signed and sent: doubles as people wrote them (9.99), not json-glib's 17 digits. */
+  text = wh_json_to_string (payload, FALSE, &length);
   bytes = g_bytes_new_take (text, length);
 
-  endpoints = wh_store_list_endpoints (self->store, error);
-  if (endpoints == NULL)
+  cached = get_endpoints (self, error);
+  if (cached == NULL)
     return NULL;
+  /* A signal handler below may make the dispatcher read them again. */
+  endpoints = g_ptr_array_ref (cached);
 
   ids = g_ptr_array_new ();
   for (guint i = 0; i < endpoints->len; i++)
@@ -1778,6 +2020,10 @@ lookup_declared (WhDispatcher  *self,
  * message with one delivery per enabled endpoint that accepts @event, in one store
  * transaction. Nothing is sent from here: a started dispatcher sends the deliveries
  * from the main loop.
+ *
+ * The endpoints are kept in memory between publishes: a change made through the
+ * store object (wh_store_add_endpoint() and the like) counts from the next publish,
+ * one made by another process sharing the store file within a second.
  *
  * Returns: (transfer full) (nullable): the message id, `msg_` followed by a unique,
  *   time-sortable id, which is the `webhook-id` of every request; or %NULL with @error
@@ -1906,6 +2152,15 @@ wh_dispatcher_stop (WhDispatcher *self)
       g_clear_pointer (&self->wake_source, g_source_unref);
     }
 
+  if (self->deadline_source != NULL)
+    {
+      g_source_destroy (self->deadline_source);
+      g_clear_pointer (&self->deadline_source, g_source_unref);
+    }
+
+  /* Those are answered: they are recorded and announced, not handed back. */
+  flush_finished (self);
+
   can_release = WH_STORE_GET_IFACE (self->store)->release != NULL;
   sends = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, self->in_flight);
@@ -1923,11 +2178,6 @@ wh_dispatcher_stop (WhDispatcher *self)
 
       send->dispatcher = NULL;
       g_cancellable_cancel (send->cancellable);
-      if (send->deadline != NULL)
-        {
-          g_source_destroy (send->deadline);
-          g_clear_pointer (&send->deadline, g_source_unref);
-        }
 
       if (can_release)
         {

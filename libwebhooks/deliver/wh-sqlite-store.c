@@ -19,7 +19,9 @@
  *
  * The file is in write-ahead-log mode with `synchronous=NORMAL`: once a call returns,
  * what it wrote survives the process being killed at any moment; a power failure may
- * lose the last transactions before the operating system wrote them. Other processes
+ * lose the last transactions before the operating system wrote them. The log is copied
+ * into the database (checkpointed) by a thread of the store, so that no call waits for
+ * the disk. Other processes
  * may open the same file; one waits up to five seconds for another's write to finish.
  * A claimed delivery is leased to this store object, so several dispatcher processes
  * sharing one file never get the same delivery while its lease lasts.
@@ -47,6 +49,27 @@
 #include "wh-sqlite-store.h"
 
 #define BUSY_TIMEOUT_MS 5000
+
+/* Log pages (of 4 KiB) after which the checkpoint thread copies the log into the
+ * database: SQLite's own automatic checkpoint threshold. */
+#define CHECKPOINT_PAGES 1000
+/* Log pages after which the commit checkpoints itself, as SQLite would have done: a
+ * log can only start over once it was copied whole, which a writer that never pauses
+ * does not leave the thread time to do, and it would grow without bound. */
+#define CHECKPOINT_PAGES_INLINE (10 * CHECKPOINT_PAGES)
+
+/* Shared by the store and its checkpoint thread, under @lock. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GMutex running;              /* held while a checkpoint runs */
+  sqlite3 *db;                 /* the thread's own connection */
+  gboolean wanted;
+  gboolean overdue;            /* the log is too long: the store's thread checkpoints;
+                                * not under @lock, only that thread uses it */
+  gboolean stopping;
+} Checkpointer;
 
 typedef enum
 {
@@ -214,6 +237,8 @@ struct _WhSqliteStore
   char *lease_owner;
   sqlite3 *db;
   sqlite3_stmt *stmts[N_STMTS];
+  Checkpointer *checkpointer;  /* NULL for :memory:, which has no log */
+  GThread *checkpoint_thread;
 };
 
 static void wh_sqlite_store_initable_iface_init (GInitableIface *iface);
@@ -322,7 +347,21 @@ static gboolean
 commit (WhSqliteStore  *self,
         GError        **error)
 {
-  return run_simple (self, STMT_COMMIT, "commit", error);
+  if (!run_simple (self, STMT_COMMIT, "commit", error))
+    return FALSE;
+
+  /* Only one connection checkpoints at a time, and SQLite does not wait for the other
+   * one: @running does. RESTART copies what is left while this writer waits, and waits
+   * (busy timeout) for the log to be free, so that the next write starts it over. */
+  if (self->checkpointer != NULL && self->checkpointer->overdue)
+    {
+      self->checkpointer->overdue = FALSE;
+      g_mutex_lock (&self->checkpointer->running);
+      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+      g_mutex_unlock (&self->checkpointer->running);
+    }
+
+  return TRUE;
 }
 
 static void
@@ -893,6 +932,34 @@ wh_sqlite_store_record_attempt (WhStore    *store,
   return TRUE;
 }
 
+/* One transaction for the lot: a commit, and its fsync of the log when one is due, is
+ * most of what recording an attempt costs. */
+static gboolean
+wh_sqlite_store_record_attempts (WhStore    *store,
+                                 GPtrArray  *attempts,
+                                 GError    **error)
+{
+  WhSqliteStore *self = WH_SQLITE_STORE (store);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < attempts->len; i++)
+    if (!record_in_transaction (self, g_ptr_array_index (attempts, i), error))
+      {
+        rollback (self);
+        return FALSE;
+      }
+
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static GPtrArray *
 wh_sqlite_store_list_deliveries (WhStore     *store,
                                  const char  *message_id,
@@ -1106,6 +1173,7 @@ wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
   iface->count_deliveries = wh_sqlite_store_count_deliveries;
   iface->release = wh_sqlite_store_release;
   iface->get_endpoint_failing_since = wh_sqlite_store_get_endpoint_failing_since;
+  iface->record_attempts = wh_sqlite_store_record_attempts;
 }
 
 static gboolean
@@ -1218,6 +1286,154 @@ check_schema (WhSqliteStore  *self,
   return TRUE;
 }
 
+/* Checkpoints copy the write-ahead log into the database file and fsync both. SQLite
+ * runs them inside the commit that crosses its threshold, which would stall the main
+ * loop for milliseconds; this thread does it instead, with a connection of its own.
+ * A passive checkpoint never blocks the store's writes, and durability is the same:
+ * a commit is in the log (synchronous=NORMAL) before it returns either way. */
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  Checkpointer *checkpointer = data;
+
+  g_mutex_lock (&checkpointer->lock);
+  for (;;)
+    {
+      while (!checkpointer->wanted && !checkpointer->stopping)
+        g_cond_wait (&checkpointer->cond, &checkpointer->lock);
+      if (checkpointer->stopping)
+        break;
+      checkpointer->wanted = FALSE;
+      g_mutex_unlock (&checkpointer->lock);
+
+      /* Busy (another connection checkpointing) is fine: the next request retries. */
+      g_mutex_lock (&checkpointer->running);
+      sqlite3_wal_checkpoint_v2 (checkpointer->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                 NULL, NULL);
+      g_mutex_unlock (&checkpointer->running);
+
+      g_mutex_lock (&checkpointer->lock);
+    }
+  g_mutex_unlock (&checkpointer->lock);
+
+  return NULL;
+}
+
+/* Called by SQLite after each commit on the store's connection, with the size of the
+ * log; replaces the automatic checkpoint. */
+static int
+on_wal_commit (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         pages)
+{
+  Checkpointer *checkpointer = data;
+
+  /* Inside the commit the busy handler is not called, so commit() does it after. */
+  if (pages >= CHECKPOINT_PAGES_INLINE)
+    checkpointer->overdue = TRUE;
+  else if (pages >= CHECKPOINT_PAGES)
+    {
+      g_mutex_lock (&checkpointer->lock);
+      checkpointer->wanted = TRUE;
+      g_cond_signal (&checkpointer->cond);
+      g_mutex_unlock (&checkpointer->lock);
+    }
+
+  return SQLITE_OK;
+}
+
+static void
+checkpointer_free (Checkpointer *checkpointer)
+{
+  g_mutex_clear (&checkpointer->lock);
+  g_mutex_clear (&checkpointer->running);
+  g_cond_clear (&checkpointer->cond);
+  g_clear_pointer (&checkpointer->db, sqlite3_close_v2);
+  g_free (checkpointer);
+}
+
+static void
+stop_checkpoints (WhSqliteStore *self)
+{
+  if (self->db != NULL)
+    sqlite3_wal_hook (self->db, NULL, NULL);
+
+  if (self->checkpoint_thread != NULL)
+    {
+      g_mutex_lock (&self->checkpointer->lock);
+      self->checkpointer->stopping = TRUE;
+      g_cond_signal (&self->checkpointer->cond);
+      g_mutex_unlock (&self->checkpointer->lock);
+      g_thread_join (g_steal_pointer (&self->checkpoint_thread));
+    }
+
+  g_clear_pointer (&self->checkpointer, checkpointer_free);
+}
+
+/* Only a store with a log gets the thread: ":memory:" and temporary databases have
+ * none. Without a thread (it or its connection could not be made) SQLite's automatic
+ * checkpoints stay on. */
+static void
+start_checkpoints (WhSqliteStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  const char *filename = sqlite3_db_filename (self->db, "main");
+  gboolean wal = FALSE;
+
+  if (filename == NULL || filename[0] == '\0')
+    return;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  if (!wal)
+    return;
+
+  /* Opened here rather than in the thread, so that it names the same file even if the
+   * folder is renamed or removed meanwhile; moving a connection to another thread is
+   * fine in SQLite's default threading mode. */
+  if (sqlite3_open_v2 (filename, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      g_clear_pointer (&db, sqlite3_close_v2);
+      return;
+    }
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+
+  /* A connection only knows the file is in WAL mode once it read it; until then a
+   * checkpoint does nothing. */
+  wal = FALSE;
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  if (!wal)
+    {
+      sqlite3_close_v2 (db);
+      return;
+    }
+
+  self->checkpointer = g_new0 (Checkpointer, 1);
+  g_mutex_init (&self->checkpointer->lock);
+  g_mutex_init (&self->checkpointer->running);
+  g_cond_init (&self->checkpointer->cond);
+  self->checkpointer->db = db;
+
+  self->checkpoint_thread = g_thread_try_new ("wh-checkpoint", checkpoint_thread,
+                                              self->checkpointer, &error);
+  if (self->checkpoint_thread == NULL)
+    {
+      g_clear_pointer (&self->checkpointer, checkpointer_free);
+      return;
+    }
+
+  /* Replaces the automatic checkpoint, which is itself a log hook. */
+  sqlite3_wal_hook (self->db, on_wal_commit, self->checkpointer);
+}
+
 static gboolean
 wh_sqlite_store_initable_init (GInitable     *initable,
                                GCancellable  *cancellable,
@@ -1264,6 +1480,8 @@ wh_sqlite_store_initable_init (GInitable     *initable,
       goto failed;
     }
 
+  start_checkpoints (self);
+
   return TRUE;
 
 failed:
@@ -1284,6 +1502,7 @@ wh_sqlite_store_finalize (GObject *object)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (object);
 
+  stop_checkpoints (self);
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close_v2);

@@ -57,9 +57,28 @@
  */
 G_DEFINE_INTERFACE (WhStore, wh_store, G_TYPE_OBJECT)
 
+enum {
+  ENDPOINTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 wh_store_default_init (WhStoreInterface *iface)
 {
+  /**
+   * WhStore::endpoints-changed:
+   * @self: the store
+   *
+   * Emitted after an endpoint was added, saved or removed through this store object
+   * with wh_store_add_endpoint(), wh_store_update_endpoint() or
+   * wh_store_remove_endpoint(). A #WhDispatcher keeps the store's endpoints in memory
+   * to publish, and reads them again then.
+   */
+  signals[ENDPOINTS_CHANGED] =
+    g_signal_new ("endpoints-changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static gboolean
@@ -113,7 +132,11 @@ wh_store_add_endpoint (WhStore     *self,
   if (!check_implemented (self, iface->add_endpoint, "add_endpoint", error))
     return FALSE;
 
-  return iface->add_endpoint (self, endpoint, error);
+  if (!iface->add_endpoint (self, endpoint, error))
+    return FALSE;
+
+  g_signal_emit (self, signals[ENDPOINTS_CHANGED], 0);
+  return TRUE;
 }
 
 /**
@@ -145,7 +168,11 @@ wh_store_update_endpoint (WhStore     *self,
   if (!check_implemented (self, iface->update_endpoint, "update_endpoint", error))
     return FALSE;
 
-  return iface->update_endpoint (self, endpoint, error);
+  if (!iface->update_endpoint (self, endpoint, error))
+    return FALSE;
+
+  g_signal_emit (self, signals[ENDPOINTS_CHANGED], 0);
+  return TRUE;
 }
 
 /**
@@ -175,7 +202,11 @@ wh_store_remove_endpoint (WhStore     *self,
   if (!check_implemented (self, iface->remove_endpoint, "remove_endpoint", error))
     return FALSE;
 
-  return iface->remove_endpoint (self, endpoint_id, error);
+  if (!iface->remove_endpoint (self, endpoint_id, error))
+    return FALSE;
+
+  g_signal_emit (self, signals[ENDPOINTS_CHANGED], 0);
+  return TRUE;
 }
 
 /**
@@ -351,6 +382,54 @@ wh_store_record_attempt (WhStore    *self,
     return FALSE;
 
   return iface->record_attempt (self, attempt, error);
+}
+
+/**
+ * wh_store_record_attempts:
+ * @self: a #WhStore
+ * @attempts: (element-type WhAttempt): the attempts, in the order they were made
+ * @error: return location for a #GError, or %NULL
+ *
+ * Records several attempts as wh_store_record_attempt() records each, in one
+ * transaction when the store has transactions: a dispatcher records the attempts that
+ * finished together with one write instead of one each.
+ *
+ * A store that implements #WhStoreInterface.record_attempts records all of @attempts
+ * or none. For a store that does not, they are recorded one by one and the first that
+ * cannot be recorded stops the others: the ones before it stay recorded.
+ *
+ * Returns: %TRUE if every attempt was recorded, %FALSE with @error set to
+ *   %WH_ERROR_STORE if a delivery is unknown or the store cannot be written
+ */
+gboolean
+wh_store_record_attempts (WhStore    *self,
+                          GPtrArray  *attempts,
+                          GError    **error)
+{
+  WhStoreInterface *iface;
+
+  g_return_val_if_fail (WH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (attempts != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < attempts->len; i++)
+    g_return_val_if_fail (WH_IS_ATTEMPT (g_ptr_array_index (attempts, i)), FALSE);
+
+  if (attempts->len == 0)
+    return TRUE;
+
+  iface = WH_STORE_GET_IFACE (self);
+  if (iface->record_attempts != NULL)
+    return iface->record_attempts (self, attempts, error);
+
+  if (!check_implemented (self, iface->record_attempt, "record_attempt", error))
+    return FALSE;
+
+  for (guint i = 0; i < attempts->len; i++)
+    if (!iface->record_attempt (self, g_ptr_array_index (attempts, i), error))
+      return FALSE;
+
+  return TRUE;
 }
 
 /**

@@ -36,6 +36,9 @@ G_DECLARE_INTERFACE (WhStore, wh_store, WH, STORE, GObject)
  * @release: hands a claimed delivery back without an attempt; see wh_store_release()
  * @get_endpoint_failing_since: reads since when every attempt to an endpoint has
  *   failed; see wh_store_get_endpoint_failing_since()
+ * @record_attempts: records several attempts at once, all or none; see
+ *   wh_store_record_attempts(). Optional: without it the attempts are recorded one by
+ *   one with @record_attempt
  *
  * The operations of a delivery store. None takes a callback, so a store can be
  * written in any language GObject introspection reaches. Each is synchronous and
@@ -90,9 +93,12 @@ struct _WhStoreInterface
   gint64       (*get_endpoint_failing_since) (WhStore    *self,
                                               const char *endpoint_id,
                                               GError    **error);
+  gboolean     (*record_attempts)   (WhStore             *self,
+                                     GPtrArray           *attempts,
+                                     GError             **error);
 
   /*< private >*/
-  gpointer _reserved[6];
+  gpointer _reserved[5];
 };
 
 WEBHOOKS_AVAILABLE_IN_ALL
@@ -130,6 +136,10 @@ GPtrArray   *wh_store_claim_due         (WhStore             *self,
 WEBHOOKS_AVAILABLE_IN_ALL
 gboolean     wh_store_record_attempt    (WhStore             *self,
                                          WhAttempt           *attempt,
+                                         GError             **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+gboolean     wh_store_record_attempts   (WhStore             *self,
+                                         GPtrArray           *attempts,
                                          GError             **error);
 WEBHOOKS_AVAILABLE_IN_ALL
 GPtrArray   *wh_store_list_deliveries   (WhStore             *self,

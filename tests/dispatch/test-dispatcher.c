@@ -1272,6 +1272,112 @@ test_many_deliveries (Fixture       *fixture,
   g_assert_cmpuint (g_hash_table_size (fixture->client_ports), <=, 4);
 }
 
+static guint
+count_deliveries_of (Fixture    *fixture,
+                     const char *message_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) deliveries = wh_store_list_deliveries (fixture->store, message_id, &error);
+
+  g_assert_no_error (error);
+  return deliveries->len;
+}
+
+/* Publish keeps the endpoints in memory; every change made through the store shows in
+ * the next publish. */
+static void
+test_publish_follows_endpoint_changes (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) second = wh_endpoint_new (fixture->url, &error);
+  g_autofree char *id = NULL;
+
+  subscribe (fixture);
+  id = publish_payment (fixture, 1);
+  g_assert_cmpuint (count_deliveries_of (fixture, id), ==, 1);
+  g_clear_pointer (&id, g_free);
+
+  /* Added through the dispatcher, then straight to the store. */
+  wh_dispatcher_add_endpoint (fixture->dispatcher, second, &error);
+  g_assert_no_error (error);
+  id = publish_payment (fixture, 2);
+  g_assert_cmpuint (count_deliveries_of (fixture, id), ==, 2);
+  g_clear_pointer (&id, g_free);
+
+  wh_endpoint_set_enabled (second, FALSE);
+  wh_store_update_endpoint (fixture->store, second, &error);
+  g_assert_no_error (error);
+  id = publish_payment (fixture, 3);
+  g_assert_cmpuint (count_deliveries_of (fixture, id), ==, 1);
+  g_clear_pointer (&id, g_free);
+
+  wh_endpoint_set_enabled (second, TRUE);
+  wh_store_update_endpoint (fixture->store, second, &error);
+  g_assert_no_error (error);
+  id = publish_payment (fixture, 4);
+  g_assert_cmpuint (count_deliveries_of (fixture, id), ==, 2);
+  g_clear_pointer (&id, g_free);
+
+  wh_store_remove_endpoint (fixture->store, wh_endpoint_get_id (second), &error);
+  g_assert_no_error (error);
+  id = publish_payment (fixture, 5);
+  g_assert_cmpuint (count_deliveries_of (fixture, id), ==, 1);
+}
+
+/* Outcomes are recorded in groups; a handler still finds its delivery's outcome in
+ * the store when it is told, and the store is never behind the signals. */
+static void
+on_succeeded_check_store (WhDispatcher *dispatcher,
+                          WhDelivery   *delivery,
+                          WhAttempt    *attempt,
+                          Fixture      *fixture)
+{
+  g_autoptr(WhDelivery) stored = only_delivery (fixture, wh_delivery_get_message_id (delivery));
+  g_autoptr(GPtrArray) attempts = attempts_of (fixture, delivery);
+
+  g_assert_cmpint (wh_delivery_get_state (stored), ==, WH_DELIVERY_STATE_SUCCEEDED);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  g_assert_cmpuint (wh_attempt_get_status_code (g_ptr_array_index (attempts, 0)), ==,
+                    wh_attempt_get_status_code (attempt));
+}
+
+static void
+test_signals_see_the_store (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 pending = 1, succeeded = 0;
+
+  subscribe (fixture);
+  g_object_set (fixture->dispatcher, "concurrency", 16, "batch-size", 8, NULL);
+  fixture->default_status = SOUP_STATUS_NO_CONTENT;
+  g_signal_connect (fixture->dispatcher, "delivery-succeeded",
+                    G_CALLBACK (on_succeeded_check_store), fixture);
+
+  wh_dispatcher_start (fixture->dispatcher);
+  for (guint i = 0; i < 50; i++)
+    g_free (publish_payment (fixture, i));
+
+  RUN_UNTIL (fixture, fixture->succeeded->len == 50);
+  wh_store_count_deliveries (fixture->store, &pending, &succeeded, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending, ==, 0);
+  g_assert_cmpuint (succeeded, ==, 50);
+
+  /* Stopping right after answers arrived records them rather than handing them back. */
+  for (guint i = 0; i < 10; i++)
+    g_free (publish_payment (fixture, i));
+  RUN_UNTIL (fixture, fixture->requests->len == 60);
+  wh_dispatcher_stop (fixture->dispatcher);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  wh_store_count_deliveries (fixture->store, &pending, &succeeded, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending + succeeded, ==, 60);
+  g_assert_cmpuint (succeeded, ==, fixture->succeeded->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1284,6 +1390,7 @@ main (int   argc,
   ADD ("/dispatcher/publish/stores-and-sends-nothing", test_publish_stores_and_sends_nothing);
   ADD ("/dispatcher/publish/errors", test_publish_errors);
   ADD ("/dispatcher/publish/events-filter-and-disabled", test_events_filter_and_disabled);
+  ADD ("/dispatcher/publish/follows-endpoint-changes", test_publish_follows_endpoint_changes);
   ADD ("/dispatcher/retry/full-schedule", test_full_retry_schedule);
   ADD ("/dispatcher/retry/exhausted", test_schedule_exhausted);
   ADD ("/dispatcher/disable/gone", test_gone_disables);
@@ -1297,6 +1404,7 @@ main (int   argc,
   ADD ("/dispatcher/stop/keeps-attempts", test_stop_start_keeps_attempts);
   ADD ("/dispatcher/rotation/signs-with-both", test_rotation_signs_with_both);
   ADD ("/dispatcher/send/many", test_many_deliveries);
+  ADD ("/dispatcher/send/signals-see-the-store", test_signals_see_the_store);
 
   return g_test_run ();
 }

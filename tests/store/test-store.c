@@ -822,6 +822,191 @@ test_store_attempts (Fixture       *fixture,
   g_assert_false (wh_attempt_get_succeeded (unknown));
 }
 
+/* A store that only has the required operations, lent by a SQLite store: what
+ * wh_store_record_attempts() does for a store without record_attempts. */
+#define TEST_TYPE_PLAIN_STORE (test_plain_store_get_type ())
+G_DECLARE_FINAL_TYPE (TestPlainStore, test_plain_store, TEST, PLAIN_STORE, GObject)
+
+struct _TestPlainStore
+{
+  GObject parent_instance;
+  WhStore *inner;
+  guint recorded;
+};
+
+static gboolean
+test_plain_store_record_attempt (WhStore    *store,
+                                 WhAttempt  *attempt,
+                                 GError    **error)
+{
+  TestPlainStore *self = TEST_PLAIN_STORE (store);
+
+  if (!wh_store_record_attempt (self->inner, attempt, error))
+    return FALSE;
+  self->recorded++;
+  return TRUE;
+}
+
+static void
+test_plain_store_iface_init (WhStoreInterface *iface)
+{
+  iface->record_attempt = test_plain_store_record_attempt;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestPlainStore, test_plain_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (WH_TYPE_STORE, test_plain_store_iface_init))
+
+static void
+test_plain_store_finalize (GObject *object)
+{
+  g_clear_object (&TEST_PLAIN_STORE (object)->inner);
+  G_OBJECT_CLASS (test_plain_store_parent_class)->finalize (object);
+}
+
+static void
+test_plain_store_class_init (TestPlainStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_plain_store_finalize;
+}
+
+static void
+test_plain_store_init (TestPlainStore *self)
+{
+}
+
+static guint
+count_attempts (WhStore    *store,
+                WhDelivery *delivery)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) attempts = wh_store_list_attempts (store, wh_delivery_get_id (delivery),
+                                                          &error);
+
+  g_assert_no_error (error);
+  return attempts->len;
+}
+
+static void
+test_store_record_attempts (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) c = add_endpoint (fixture->store, "https://c.example.org/");
+  g_autofree char *message = publish (fixture->store, "e", "payload", T0,
+                                      wh_endpoint_get_id (a), wh_endpoint_get_id (b),
+                                      wh_endpoint_get_id (c), NULL);
+  g_autoptr(GPtrArray) first = claim (fixture->store, T0, 10);
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autoptr(TestPlainStore) plain = NULL;
+  WhDelivery *to_a, *to_b, *to_c;
+
+  g_assert_cmpuint (first->len, ==, 3);
+  to_a = g_ptr_array_index (first, 0);
+  to_b = g_ptr_array_index (first, 1);
+  to_c = g_ptr_array_index (first, 2);
+
+  /* Nothing to record is no error. */
+  g_assert_true (wh_store_record_attempts (fixture->store, empty, &error));
+  g_assert_no_error (error);
+
+  /* Three outcomes in one call: done, retried, failed for good. */
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (to_a), 1, T0 + 10, 5, 204, NULL, NULL, 0));
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (to_b), 1, T0 + 20, 5, 500, NULL, NULL,
+                                          T0 + SECONDS (5)));
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (to_c), 1, T0 + 30, 5, 0,
+                                          "Connection refused", NULL, 0));
+  g_assert_true (wh_store_record_attempts (fixture->store, batch, &error));
+  g_assert_no_error (error);
+  assert_counts (fixture->store, 1, 1, 1);
+  g_assert_cmpuint (count_attempts (fixture->store, to_a), ==, 1);
+  g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 1);
+  g_assert_cmpuint (count_attempts (fixture->store, to_c), ==, 1);
+  /* The failure clock follows, as with one attempt at a time. */
+  g_assert_cmpint (wh_store_get_endpoint_failing_since (fixture->store, wh_endpoint_get_id (a), &error), ==, 0);
+  g_assert_cmpint (wh_store_get_endpoint_failing_since (fixture->store, wh_endpoint_get_id (b), &error), ==, T0 + 20);
+  g_assert_no_error (error);
+
+  /* All or none: an attempt of an unknown delivery leaves the others unrecorded. */
+  claimed = claim (fixture->store, T0 + SECONDS (5), 10);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (g_ptr_array_index (claimed, 0)), 2,
+                                          T0 + SECONDS (5), 5, 204, NULL, NULL, 0));
+  g_ptr_array_add (batch, wh_attempt_new (424242, 1, T0, 1, 200, NULL, NULL, 0));
+  g_assert_false (wh_store_record_attempts (fixture->store, batch, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 1);
+  assert_counts (fixture->store, 1, 1, 1);
+
+  /* The store stays usable: the good one alone goes in. */
+  g_ptr_array_remove_index (batch, 1);
+  g_assert_true (wh_store_record_attempts (fixture->store, batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 2);
+  assert_counts (fixture->store, 0, 2, 1);
+
+  /* A store without record_attempts gets them one by one. */
+  plain = g_object_new (TEST_TYPE_PLAIN_STORE, NULL);
+  plain->inner = g_object_ref (fixture->store);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (to_a), 2, T0 + SECONDS (6), 5, 500, NULL, NULL, 0));
+  g_ptr_array_add (batch, wh_attempt_new (wh_delivery_get_id (to_c), 2, T0 + SECONDS (6), 5, 500, NULL, NULL, 0));
+  g_assert_true (wh_store_record_attempts (WH_STORE (plain), batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain->recorded, ==, 2);
+  g_assert_cmpuint (count_attempts (fixture->store, to_a), ==, 2);
+  g_assert_cmpuint (count_attempts (fixture->store, to_c), ==, 2);
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  return g_stat (path, &buf) == 0 ? (goffset) buf.st_size : 0;
+}
+
+/* The write-ahead log is copied into the database while the store is open (by the
+ * store's checkpoint thread), so the log does not grow with what is written, and the
+ * data is in the database file itself. */
+static void
+test_store_checkpoints (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *body = g_strnfill (16 * 1024, 'x');
+  const goffset written = 64 * 1024 * 1024;
+  goffset largest_wal = 0;
+  gint64 deadline;
+
+  for (goffset total = 0; total < written; total += 16 * 1024)
+    {
+      g_autofree char *message = publish (fixture->store, "e", body, T0, wh_endpoint_get_id (a), NULL);
+
+      largest_wal = MAX (largest_wal, file_size (wal));
+    }
+
+  g_test_message ("largest log %" G_GOFFSET_FORMAT " bytes for %" G_GOFFSET_FORMAT " written",
+                  largest_wal, written);
+  /* Each byte of payload takes about three in the log (pages, indexes, frame headers)
+   * when it is never checkpointed. */
+  g_assert_cmpint (largest_wal, <, written * 3 / 4);
+
+  /* The last checkpoint may still be running. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (file_size (fixture->path) < written / 2 && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_cmpint (file_size (fixture->path), >=, written / 2);
+  assert_counts (fixture->store, written / (16 * 1024), 0, 0);
+}
+
 static void
 test_store_remove_cascades (Fixture       *fixture,
                             gconstpointer  user_data)
@@ -1567,6 +1752,7 @@ main (int   argc,
   ADD ("/store/memory/publish", test_store_publish, FALSE);
   ADD ("/store/memory/claim", test_store_claim, FALSE);
   ADD ("/store/memory/attempts", test_store_attempts, FALSE);
+  ADD ("/store/memory/record-attempts", test_store_record_attempts, FALSE);
   ADD ("/store/memory/remove-cascades", test_store_remove_cascades, FALSE);
   ADD ("/store/memory/rotation", test_store_rotation, FALSE);
   ADD ("/store/memory/release", test_store_release, FALSE);
@@ -1575,6 +1761,8 @@ main (int   argc,
   ADD ("/store/file/publish", test_store_publish, TRUE);
   ADD ("/store/file/claim", test_store_claim, TRUE);
   ADD ("/store/file/attempts", test_store_attempts, TRUE);
+  ADD ("/store/file/record-attempts", test_store_record_attempts, TRUE);
+  ADD ("/store/file/checkpoints", test_store_checkpoints, TRUE);
   ADD ("/store/file/reopen", test_store_reopen, TRUE);
   ADD ("/store/file/two-connections", test_store_two_connections, TRUE);
   ADD ("/store/file/rotation", test_store_rotation, TRUE);
