@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // The browser test of issue 4: Debian's chromium, driven by npm's playwright-core, opens the
-// Swagger UI and ReDoc pages of the seed's example (tests/browser/docs-server.c) with the
+// Swagger UI and ReDoc pages of the seed's example (the demo, docs/examples/c/seed.c) with the
 // assets served from the local node_modules, checks that they show the `new-event` webhook
 // and the `/create` route, that nothing was asked of any host but 127.0.0.1, and keeps a
 // screenshot of each page.
 //
-//   node --test-reporter=tap docs.test.mjs DOCS_SERVER NODE_MODULES SCREENSHOT_DIR
+//   node --test-reporter=tap docs.test.mjs WEBHOOKS_DEMO NODE_MODULES SCREENSHOT_DIR
 //
 // WH_CHROMIUM names another chromium binary (default /usr/bin/chromium).
 
@@ -19,14 +19,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
-const [docsServer, nodeModules, screenshotDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
+const [demo, nodeModules, screenshotDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
 const chromiumPath = process.env.WH_CHROMIUM || '/usr/bin/chromium';
 
 // What is missing is said once, as the reason every test is skipped: tools/setup.sh installs
 // both, but a machine without them can still run the rest of `meson test`.
 let skipReason = false;
 if (process.argv.length !== 5)
-  throw new Error('usage: docs.test.mjs DOCS_SERVER NODE_MODULES SCREENSHOT_DIR');
+  throw new Error('usage: docs.test.mjs WEBHOOKS_DEMO NODE_MODULES SCREENSHOT_DIR');
 if (!existsSync(chromiumPath))
   skipReason = `${chromiumPath} is missing (apt-get install chromium, or run tools/setup.sh)`;
 else if (!existsSync(path.join(nodeModules, 'playwright-core')))
@@ -46,18 +46,18 @@ let redocForeignRequests = null;
 
 function startServer () {
   return new Promise((resolve, reject) => {
-    // Its standard input stays open as long as this process lives: when the test dies, the
-    // server sees end of file and stops.
-    server = spawn(docsServer, [nodeModules], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The README's demo itself, on any free port, with the pages' scripts from npm.
+    server = spawn(demo, ['--port', '0', '--docs-assets-dir', nodeModules],
+                   { stdio: ['ignore', 'pipe', 'inherit'] });
     server.once('error', reject);
     server.once('exit', (code, signal) =>
-      reject(new Error(`docs-server exited (${signal ?? code}) before it listened`)));
+      reject(new Error(`the demo exited (${signal ?? code}) before it listened`)));
     readline.createInterface({ input: server.stdout }).once('line', (line) => {
-      const match = /^port (\d+)$/.exec(line);
+      const match = /^Serving .* on http:\/\/127\.0\.0\.1:(\d+) /.exec(line);
       if (match)
         resolve(`http://127.0.0.1:${match[1]}`);
       else
-        reject(new Error(`docs-server said “${line}” instead of its port`));
+        reject(new Error(`the demo said “${line}” instead of where it serves`));
     });
   });
 }

@@ -10,7 +10,8 @@
  * verifies it, turns it back into a Payment and prints it.
  *
  * --print-openapi prints the OpenAPI 3.1 document instead; --port chooses another port
- * (0: any free one).
+ * (0: any free one); --docs-assets-dir serves the docs pages' scripts from a local folder
+ * (laid out as npm's node_modules) instead of a CDN.
  *
  *   cc seed.c $(pkg-config --cflags --libs webhooks-1) -o webhooks-demo
  */
@@ -458,12 +459,16 @@ main (int   argc,
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *docs_assets_dir = NULL;
   gboolean print_openapi = FALSE;
   int port = 8000;
   GOptionEntry entries[] = {
     { "print-openapi", 0, 0, G_OPTION_ARG_NONE, &print_openapi,
       "Print the OpenAPI document and exit", NULL },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port to serve on (0: any free one)", "PORT" },
+    { "docs-assets-dir", 0, 0, G_OPTION_ARG_FILENAME, &docs_assets_dir,
+      "Serve the docs pages' scripts from this folder (laid out as npm's node_modules) "
+      "instead of a CDN", "DIR" },
     { NULL },
   };
 
@@ -497,6 +502,10 @@ main (int   argc,
       g_print ("%s\n", text);
       return EXIT_SUCCESS;
     }
+
+  /* Without a network the pages need their scripts from here (the browser test does this). */
+  if (docs_assets_dir != NULL)
+    g_object_set (app, "docs-assets-dir", docs_assets_dir, NULL);
 
   if (!serve (app, create_payment, port, &error))
     {
