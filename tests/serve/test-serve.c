@@ -11,65 +11,11 @@
 #include <glib/gstdio.h>
 #include <webhooks.h>
 
+#include "test-payment.h"
+
 #include "wh-docs-page-private.h"
 
 #define HOSTILE_TITLE "Payments </script><script>alert(1)</script> & \"co\""
-
-/* The seed's model */
-
-#define TEST_TYPE_PAYMENT (test_payment_get_type ())
-G_DECLARE_FINAL_TYPE (TestPayment, test_payment, TEST, PAYMENT, GObject)
-
-struct _TestPayment
-{
-  GObject parent_instance;
-  gboolean is_paid;
-  double amount;
-};
-
-G_DEFINE_FINAL_TYPE (TestPayment, test_payment, G_TYPE_OBJECT)
-
-static void
-test_payment_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  TestPayment *self = TEST_PAYMENT (object);
-
-  if (prop_id == 1)
-    g_value_set_boolean (value, self->is_paid);
-  else
-    g_value_set_double (value, self->amount);
-}
-
-static void
-test_payment_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  TestPayment *self = TEST_PAYMENT (object);
-
-  if (prop_id == 1)
-    self->is_paid = g_value_get_boolean (value);
-  else
-    self->amount = g_value_get_double (value);
-}
-
-static void
-test_payment_class_init (TestPaymentClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_payment_get_property;
-  object_class->set_property = test_payment_set_property;
-  g_object_class_install_property (object_class, 1,
-    g_param_spec_boolean ("is-paid", "Is paid", "Whether it went through", FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (object_class, 2,
-    g_param_spec_double ("amount", "Amount", "The amount paid", 0, G_MAXDOUBLE, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-}
-
-static void
-test_payment_init (TestPayment *self)
-{
-}
 
 static WhApplication *
 seed_app_at (const char *title,
