@@ -32,7 +32,11 @@
  * as it was. A store written by an older libwebhooks is upgraded in place when it is
  * opened, in one transaction; the older version cannot open it afterwards.
  *
- * Use one store object from one thread at a time.
+ * One store object may be used from several threads at once
+ * (wh_store_is_thread_safe() is %TRUE): the calls take turns on the store's
+ * connection, each in its own transaction, and a #WhStore::endpoints-changed handler
+ * runs on the thread that made the change. A `:memory:` store is one database that all
+ * of them share.
  */
 
 #include "config.h"
@@ -66,8 +70,9 @@ typedef struct
   GMutex running;              /* held while a checkpoint runs */
   sqlite3 *db;                 /* the thread's own connection */
   gboolean wanted;
-  gboolean overdue;            /* the log is too long: the store's thread checkpoints;
-                                * not under @lock, only that thread uses it */
+  gboolean overdue;            /* the log is too long: the committing thread checkpoints;
+                                * not under @lock but under the store's, which every
+                                * commit holds */
   gboolean stopping;
 } Checkpointer;
 
@@ -229,12 +234,24 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WH_SQLITE_STORE_SCHEMA_VERSION - 1);
 
+/* Threads: @lock is held by every call that uses @db, from its first statement to the
+ * reset of its last, so that the calls of several threads take turns on the one
+ * connection (the only one a ":memory:" database has), each is one transaction, and
+ * the prepared statements in @stmts and sqlite3_errmsg() belong to one call at a time.
+ * A function takes it in its first declaration: g_autoptr cleanups run in reverse
+ * order, so it is released after the function's statements were reset. Signals are
+ * emitted by the WhStore wrappers once the call returned, outside the lock, so that a
+ * handler may call the store again.
+ *
+ * Lock order: @lock, then the checkpointer's locks (a commit signals the checkpoint
+ * thread and may checkpoint itself); that thread never takes @lock. */
 struct _WhSqliteStore
 {
   GObject parent_instance;
 
-  char *path;
-  char *lease_owner;
+  GMutex lock;
+  char *path;                  /* construct-only */
+  char *lease_owner;           /* set once, at init */
   sqlite3 *db;
   sqlite3_stmt *stmts[N_STMTS];
   Checkpointer *checkpointer;  /* NULL for :memory:, which has no log */
@@ -520,6 +537,7 @@ wh_sqlite_store_add_endpoint (WhStore     *store,
                               GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_INSERT_ENDPOINT, error);
   int rc;
 
@@ -552,6 +570,7 @@ wh_sqlite_store_update_endpoint (WhStore     *store,
                                  GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_UPDATE_ENDPOINT, error);
 
   if (stmt == NULL)
@@ -582,6 +601,7 @@ wh_sqlite_store_remove_endpoint (WhStore     *store,
                                  GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_DELETE_ENDPOINT, error);
 
   if (stmt == NULL)
@@ -612,6 +632,7 @@ wh_sqlite_store_lookup_endpoint (WhStore     *store,
                                  GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_SELECT_ENDPOINT, error);
   int rc;
 
@@ -636,6 +657,7 @@ wh_sqlite_store_list_endpoints (WhStore  *store,
                                 GError  **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_LIST_ENDPOINTS, error);
   g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
@@ -728,6 +750,7 @@ wh_sqlite_store_publish (WhStore             *store,
                          GError             **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autofree char *message_id = wh_id_new ("msg_");
 
   if (!begin (self, error))
@@ -810,6 +833,7 @@ wh_sqlite_store_claim_due (WhStore  *store,
                            GError  **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(GPtrArray) claimed = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (!begin (self, error))
@@ -919,6 +943,7 @@ wh_sqlite_store_record_attempt (WhStore    *store,
                                 GError    **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   if (!begin (self, error))
     return FALSE;
@@ -940,6 +965,7 @@ wh_sqlite_store_record_attempts (WhStore    *store,
                                  GError    **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   if (!begin (self, error))
     return FALSE;
@@ -966,6 +992,7 @@ wh_sqlite_store_list_deliveries (WhStore     *store,
                                  GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_LIST_DELIVERIES, error);
   g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
@@ -1005,6 +1032,7 @@ wh_sqlite_store_list_attempts (WhStore  *store,
                                GError  **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_LIST_ATTEMPTS, error);
   g_autoptr(GPtrArray) attempts = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
@@ -1045,6 +1073,7 @@ wh_sqlite_store_count_deliveries (WhStore  *store,
                                   GError  **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_COUNT, error);
   int rc;
 
@@ -1089,6 +1118,7 @@ wh_sqlite_store_release (WhStore  *store,
                          GError  **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) release = get_stmt (self, STMT_RELEASE, error);
   g_autoptr(sqlite3_stmt) exists = NULL;
   int rc;
@@ -1134,6 +1164,7 @@ wh_sqlite_store_get_endpoint_failing_since (WhStore     *store,
                                             GError     **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (store);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(sqlite3_stmt) stmt = get_stmt (self, STMT_SELECT_FAILING, error);
   int rc;
 
@@ -1157,6 +1188,14 @@ wh_sqlite_store_get_endpoint_failing_since (WhStore     *store,
   return -1;
 }
 
+/* Every call takes the store's lock; a SQLite built without any thread support
+ * (SQLITE_THREADSAFE=0) cannot have its connection used from another thread at all. */
+static gboolean
+wh_sqlite_store_is_thread_safe (WhStore *store)
+{
+  return sqlite3_threadsafe () != 0;
+}
+
 static void
 wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
 {
@@ -1174,6 +1213,7 @@ wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
   iface->release = wh_sqlite_store_release;
   iface->get_endpoint_failing_since = wh_sqlite_store_get_endpoint_failing_since;
   iface->record_attempts = wh_sqlite_store_record_attempts;
+  iface->is_thread_safe = wh_sqlite_store_is_thread_safe;
 }
 
 static gboolean
@@ -1440,6 +1480,7 @@ wh_sqlite_store_initable_init (GInitable     *initable,
                                GError       **error)
 {
   WhSqliteStore *self = WH_SQLITE_STORE (initable);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   int rc;
 
   if (self->path == NULL)
@@ -1509,6 +1550,8 @@ wh_sqlite_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->lease_owner, g_free);
 
+  g_mutex_clear (&self->lock);
+
   G_OBJECT_CLASS (wh_sqlite_store_parent_class)->finalize (object);
 }
 
@@ -1577,6 +1620,8 @@ wh_sqlite_store_class_init (WhSqliteStoreClass *klass)
 static void
 wh_sqlite_store_init (WhSqliteStore *self)
 {
+  g_mutex_init (&self->lock);
+
   /* Names this object in lease_owner, to tell whose claim a leased row is. */
   self->lease_owner = g_strdup_printf ("%s/%d/%08x", g_get_host_name (), (int) getpid (),
                                        g_random_int ());

@@ -37,6 +37,9 @@
  * The operations are plain synchronous calls: a store is local and fast (SQLite), or
  * a connection a dispatcher owns. A store whose storage fails reports
  * %WH_ERROR_STORE.
+ *
+ * A store is used from one thread at a time unless wh_store_is_thread_safe() says
+ * otherwise; #WhSqliteStore does, and may be shared by several threads.
  */
 
 #include "config.h"
@@ -75,6 +78,10 @@ wh_store_default_init (WhStoreInterface *iface)
    * with wh_store_add_endpoint(), wh_store_update_endpoint() or
    * wh_store_remove_endpoint(). A #WhDispatcher keeps the store's endpoints in memory
    * to publish, and reads them again then.
+   *
+   * It is emitted on the thread that made the change, which for a store that is
+   * thread-safe (wh_store_is_thread_safe()) may be another thread than the one the
+   * handler was connected on.
    */
   signals[ENDPOINTS_CHANGED] =
     g_signal_new ("endpoints-changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
@@ -608,4 +615,42 @@ wh_store_get_endpoint_failing_since (WhStore     *self,
 
   /* An implementation's -1 without an error would read as a failure to the caller. */
   return MAX (since, 0);
+}
+
+/**
+ * wh_store_is_thread_safe:
+ * @self: a #WhStore
+ *
+ * Tells whether the store may be used from several threads at once. A store that
+ * says so promises that every method of #WhStoreInterface may be called from any
+ * thread, concurrently with the others, and that each call still happens at once (in
+ * one transaction, as if the calls had been made one after the other). Its signals,
+ * such as #WhStore::endpoints-changed, may then be emitted on the thread that made the
+ * change.
+ *
+ * A #WhDispatcher with such a store claims deliveries and records attempts on a
+ * worker thread, so that the store's writes never hold up its main context; with any
+ * other store it keeps every call on its main context.
+ *
+ * #WhSqliteStore is thread-safe. A store that does not implement
+ * #WhStoreInterface.is_thread_safe is not. That default is the right answer for a
+ * store written in Python or JavaScript, which leaves it unimplemented: GJS cannot run
+ * JavaScript on another thread, and a Python store would only wait for the
+ * interpreter's lock there.
+ *
+ * Returns: %TRUE if every method may be called from any thread at once, %FALSE if the
+ *   store must be used from one thread at a time
+ */
+gboolean
+wh_store_is_thread_safe (WhStore *self)
+{
+  WhStoreInterface *iface;
+
+  g_return_val_if_fail (WH_IS_STORE (self), FALSE);
+
+  iface = WH_STORE_GET_IFACE (self);
+  if (iface->is_thread_safe == NULL)
+    return FALSE;
+
+  return iface->is_thread_safe (self);
 }

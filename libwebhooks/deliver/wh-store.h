@@ -39,6 +39,9 @@ G_DECLARE_INTERFACE (WhStore, wh_store, WH, STORE, GObject)
  * @record_attempts: records several attempts at once, all or none; see
  *   wh_store_record_attempts(). Optional: without it the attempts are recorded one by
  *   one with @record_attempt
+ * @is_thread_safe: says whether every other method may be called from any thread at
+ *   once; see wh_store_is_thread_safe(). Optional: without it the store is used from
+ *   one thread at a time
  *
  * The operations of a delivery store. None takes a callback, so a store can be
  * written in any language GObject introspection reaches. Each is synchronous and
@@ -96,9 +99,10 @@ struct _WhStoreInterface
   gboolean     (*record_attempts)   (WhStore             *self,
                                      GPtrArray           *attempts,
                                      GError             **error);
+  gboolean     (*is_thread_safe)    (WhStore             *self);
 
   /*< private >*/
-  gpointer _reserved[5];
+  gpointer _reserved[4];
 };
 
 WEBHOOKS_AVAILABLE_IN_ALL
@@ -164,5 +168,7 @@ WEBHOOKS_AVAILABLE_IN_ALL
 gint64       wh_store_get_endpoint_failing_since (WhStore    *self,
                                                   const char *endpoint_id,
                                                   GError    **error);
+WEBHOOKS_AVAILABLE_IN_ALL
+gboolean     wh_store_is_thread_safe    (WhStore             *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 // The delivery store from JavaScript (GJS), through GObject introspection. TAP output.
 
 import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
 import Webhooks from 'gi://Webhooks?version=1';
 import System from 'system';
 
@@ -71,6 +72,17 @@ test('rotate a secret, hand a delivery back, read the failure clock', () => {
     assert(store.get_endpoint_failing_since(endpoint.id) === 0, 'not failing');
     store.record_attempt(Webhooks.Attempt.new(again.id, 1, NOW + 7, 10, 500, null, null, 0));
     assert(store.get_endpoint_failing_since(endpoint.id) === NOW + 7, 'failing since');
+});
+
+// A store written in JavaScript; it implements nothing it is not asked for here.
+const JsStore = GObject.registerClass({
+    Implements: [Webhooks.Store],
+}, class JsStore extends GObject.Object {});
+
+test('only the SQLite store takes calls from any thread', () => {
+    assert(Webhooks.SqliteStore.new(':memory:').is_thread_safe(), 'SQLite store');
+    // GJS cannot run JavaScript on another thread: a JavaScript store stays on one.
+    assert(!new JsStore().is_thread_safe(), 'JavaScript store');
 });
 
 print(`1..${tests.length}`);

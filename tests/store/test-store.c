@@ -1727,6 +1727,185 @@ test_store_crash (Fixture       *fixture,
       }
 }
 
+/* ---------------------------------------------------------------- threads */
+
+static void
+list_endpoints_again (WhStore  *store,
+                      gpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) endpoints = wh_store_list_endpoints (store, &error);
+
+  g_assert_no_error (error);
+  *(guint *) user_data = endpoints->len;
+}
+
+static void
+test_store_is_thread_safe (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(TestPlainStore) plain = g_object_new (TEST_TYPE_PLAIN_STORE, NULL);
+  g_autoptr(WhEndpoint) a = NULL;
+  guint listed = 0;
+
+  g_assert_true (wh_store_is_thread_safe (fixture->store));
+  /* A store that does not say so is used from one thread at a time. */
+  g_assert_false (wh_store_is_thread_safe (WH_STORE (plain)));
+
+  /* The signal comes once the store let go of its lock: a handler may call it again
+   * (under the lock, this would deadlock). */
+  g_signal_connect (fixture->store, "endpoints-changed", G_CALLBACK (list_endpoints_again),
+                    &listed);
+  a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_assert_cmpuint (listed, ==, 1);
+}
+
+#define STRESS_PUBLISHERS 4
+#define STRESS_CLAIMERS 2
+#define STRESS_MESSAGES 400    /* per publisher */
+#define STRESS_BATCH 16
+
+typedef struct
+{
+  WhStore *store;
+  const char *endpoint_ids[3];
+  gint publishing;              /* publishers still running, atomic */
+
+  GMutex lock;                  /* guards what follows */
+  GHashTable *claimed;          /* delivery id → how many times it was claimed */
+  guint n_failures;
+  char *first_failure;
+} Stress;
+
+static void
+stress_fail (Stress     *stress,
+             const char *what,
+             GError     *error)
+{
+  g_mutex_lock (&stress->lock);
+  if (stress->n_failures++ == 0)
+    stress->first_failure = g_strdup_printf ("%s: %s", what, error ? error->message : "?");
+  g_mutex_unlock (&stress->lock);
+}
+
+static gpointer
+stress_publish (gpointer data)
+{
+  Stress *stress = data;
+  /* Large enough for the log of a file store to cross the checkpoint threshold while
+   * the threads write, so that checkpoints run among them. */
+  g_autofree char *padding = g_strnfill (4096, 'x');
+
+  for (guint i = 0; i < STRESS_MESSAGES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *body = g_strdup_printf ("{\"n\":%u,\"padding\":\"%s\"}", i, padding);
+      g_autoptr(GBytes) payload = g_bytes_new_take (body, strlen (body));
+      g_autofree char *id = wh_store_publish (stress->store, "stress", payload,
+                                              stress->endpoint_ids, T0, &error);
+
+      if (id == NULL)
+        stress_fail (stress, "publish", error);
+    }
+
+  g_atomic_int_dec_and_test (&stress->publishing);
+  return NULL;
+}
+
+static gpointer
+stress_claim (gpointer data)
+{
+  Stress *stress = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      /* Read before claiming: once nothing is published any more, a claim that finds
+       * nothing means everything was claimed. */
+      gboolean published_all = g_atomic_int_get (&stress->publishing) == 0;
+      g_autoptr(GPtrArray) claimed = wh_store_claim_due (stress->store, T0, STRESS_BATCH,
+                                                         600, &error);
+      g_autoptr(GPtrArray) attempts = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (claimed == NULL)
+        {
+          stress_fail (stress, "claim", error);
+          return NULL;
+        }
+      if (claimed->len == 0)
+        {
+          if (published_all)
+            return NULL;
+          g_thread_yield ();
+          continue;
+        }
+
+      g_mutex_lock (&stress->lock);
+      for (guint i = 0; i < claimed->len; i++)
+        {
+          WhDelivery *delivery = g_ptr_array_index (claimed, i);
+          gint64 *id = g_new (gint64, 1);
+          guint times;
+
+          *id = wh_delivery_get_id (delivery);
+          times = GPOINTER_TO_UINT (g_hash_table_lookup (stress->claimed, id));
+          g_hash_table_replace (stress->claimed, id, GUINT_TO_POINTER (times + 1));
+          g_ptr_array_add (attempts, wh_attempt_new (*id, wh_delivery_get_attempt (delivery),
+                                                     T0, 10, 204, NULL, NULL, 0));
+        }
+      g_mutex_unlock (&stress->lock);
+
+      if (!wh_store_record_attempts (stress->store, attempts, &error))
+        {
+          stress_fail (stress, "record attempts", error);
+          return NULL;
+        }
+    }
+}
+
+/* Publishers and claimers on one store object at once: every delivery is claimed by
+ * exactly one of them, and every call succeeds (no "database is locked", no
+ * transaction of one thread mixed into another's). */
+static void
+test_store_threads (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  const guint64 total = STRESS_PUBLISHERS * STRESS_MESSAGES * 2;
+  GThread *threads[STRESS_PUBLISHERS + STRESS_CLAIMERS];
+  Stress stress = { 0, };
+  GHashTableIter iter;
+  gpointer times;
+
+  stress.store = fixture->store;
+  stress.endpoint_ids[0] = wh_endpoint_get_id (a);
+  stress.endpoint_ids[1] = wh_endpoint_get_id (b);
+  stress.publishing = STRESS_PUBLISHERS;
+  g_mutex_init (&stress.lock);
+  stress.claimed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint i = 0; i < STRESS_CLAIMERS; i++)
+    threads[i] = g_thread_new ("claim", stress_claim, &stress);
+  for (guint i = 0; i < STRESS_PUBLISHERS; i++)
+    threads[STRESS_CLAIMERS + i] = g_thread_new ("publish", stress_publish, &stress);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpstr (stress.first_failure, ==, NULL);
+  g_assert_cmpuint (stress.n_failures, ==, 0);
+
+  g_assert_cmpuint (g_hash_table_size (stress.claimed), ==, total);
+  g_hash_table_iter_init (&iter, stress.claimed);
+  while (g_hash_table_iter_next (&iter, NULL, &times))
+    g_assert_cmpuint (GPOINTER_TO_UINT (times), ==, 1);
+
+  assert_counts (fixture->store, 0, total, 0);
+
+  g_hash_table_unref (stress.claimed);
+  g_mutex_clear (&stress.lock);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -1757,6 +1936,8 @@ main (int   argc,
   ADD ("/store/memory/rotation", test_store_rotation, FALSE);
   ADD ("/store/memory/release", test_store_release, FALSE);
   ADD ("/store/memory/failure-clock", test_store_failure_clock, FALSE);
+  ADD ("/store/memory/thread-safe", test_store_is_thread_safe, FALSE);
+  ADD ("/store/memory/threads", test_store_threads, FALSE);
   ADD ("/store/file/endpoints", test_store_endpoints, TRUE);
   ADD ("/store/file/publish", test_store_publish, TRUE);
   ADD ("/store/file/claim", test_store_claim, TRUE);
@@ -1769,6 +1950,8 @@ main (int   argc,
   ADD ("/store/file/release", test_store_release, TRUE);
   ADD ("/store/file/release-others", test_store_release_others, TRUE);
   ADD ("/store/file/failure-clock", test_store_failure_clock, TRUE);
+  ADD ("/store/file/thread-safe", test_store_is_thread_safe, TRUE);
+  ADD ("/store/file/threads", test_store_threads, TRUE);
   ADD ("/store/file/crash", test_store_crash, TRUE);
   g_test_add_func ("/store/file/bad-files", test_store_bad_files);
   g_test_add_func ("/store/file/migrate-v1", test_store_migrate_v1);

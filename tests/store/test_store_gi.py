@@ -8,7 +8,7 @@ import gi
 import pytest
 
 gi.require_version("Webhooks", "1")
-from gi.repository import GLib, Webhooks  # noqa: E402
+from gi.repository import GLib, GObject, Webhooks  # noqa: E402
 
 NOW = 1_700_000_000 * 1_000_000
 
@@ -128,3 +128,18 @@ def test_rotation_release_and_failure_clock():
         with pytest.raises(GLib.Error) as info:
             store.release(424242)
         assert info.value.code == Webhooks.Error.STORE
+
+
+class PythonStore(GObject.Object, Webhooks.Store):
+    """A store written in Python; it implements nothing it is not asked for here."""
+
+
+def test_thread_safety():
+    # The SQLite store takes calls from any thread; a store written in Python does not
+    # say so, and is kept on one thread.
+    assert Webhooks.SqliteStore.new(":memory:").is_thread_safe()
+    with tempfile.TemporaryDirectory() as folder:
+        store = Webhooks.SqliteStore.new(os.path.join(folder, "deliveries.db"))
+        assert store.is_thread_safe()
+        del store
+    assert not PythonStore().is_thread_safe()
