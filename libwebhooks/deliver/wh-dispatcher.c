@@ -95,6 +95,7 @@
 
 #include "wh-dispatcher.h"
 #include "wh-egress-guard-private.h"
+#include "wh-request-coalescer-private.h"
 #include "wh-error.h"
 #include "wh-handler.h"
 #include "wh-json-private.h"
@@ -177,6 +178,7 @@ struct _WhDispatcher
   GPtrArray *endpoints;        /* WhEndpoint: the store's endpoints, or NULL to read them */
   gint64 endpoints_read_at;    /* monotonic time */
   GSource *flush_source;
+  WhRequestCoalescer *coalescer; /* while running */
 };
 
 /* An attempt that is over, waiting to be recorded with the others that ended with it. */
@@ -600,11 +602,22 @@ disable_endpoint (WhDispatcher *self,
 
 /* Sending */
 
+static G_DEFINE_QUARK (wh-dispatcher-send, send)
+
+/* The send a message's signal handlers work for, or NULL once it is done: the message
+ * may outlive it in the session for a moment, and clearing this is cheaper than
+ * disconnecting the handlers. */
+static Send *
+send_of (SoupMessage *msg)
+{
+  return g_object_get_qdata (G_OBJECT (msg), send_quark ());
+}
+
 static void
 send_free (Send *send)
 {
   if (send->msg != NULL)
-    g_signal_handlers_disconnect_by_data (send->msg, send);
+    g_object_set_qdata (G_OBJECT (send->msg), send_quark (), NULL);
   g_clear_object (&send->delivery);
   g_clear_object (&send->endpoint);
   g_clear_object (&send->msg);
@@ -1028,9 +1041,20 @@ on_network_event (SoupMessage        *msg,
                   GIOStream          *connection,
                   gpointer            user_data)
 {
-  Send *send = user_data;
+  Send *send = send_of (msg);
   g_autoptr(GSocketAddress) address = NULL;
   char *reason = NULL;
+
+  if (send == NULL)
+    return;
+
+  /* Ready for requests: the guard let it through. */
+  if (event == G_SOCKET_CLIENT_COMPLETE && send->dispatcher != NULL && connection != NULL)
+    {
+      wh_request_coalescer_add (send->dispatcher->coalescer,
+                                soup_message_get_connection_id (msg), connection);
+      return;
+    }
 
   if (event != G_SOCKET_CLIENT_CONNECTING && event != G_SOCKET_CLIENT_CONNECTED)
     return;
@@ -1062,6 +1086,17 @@ on_network_event (SoupMessage        *msg,
                               g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)),
                               &reason))
     refuse (send, reason);
+}
+
+static void
+on_wrote_body (SoupMessage *msg,
+               gpointer     user_data)
+{
+  Send *send = send_of (msg);
+
+  if (send != NULL && send->dispatcher != NULL)
+    wh_request_coalescer_push (send->dispatcher->coalescer,
+                               soup_message_get_connection_id (msg));
 }
 
 static void arm_deadline (WhDispatcher *self,
@@ -1222,8 +1257,10 @@ start_send (WhDispatcher *self,
   soup_message_set_request_body_from_bytes (send->msg, kind->media_type,
                                             wh_delivery_get_payload (delivery));
 
-  g_signal_connect (send->msg, "network-event", G_CALLBACK (on_network_event), send);
-  g_signal_connect (send->msg, "got-headers", G_CALLBACK (on_got_headers), send);
+  g_object_set_qdata (G_OBJECT (send->msg), send_quark (), send);
+  g_signal_connect (send->msg, "network-event", G_CALLBACK (on_network_event), NULL);
+  g_signal_connect (send->msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  g_signal_connect (send->msg, "wrote-body", G_CALLBACK (on_wrote_body), NULL);
 
   send->deadline_at = send->started_mono + (gint64) self->timeout * 1000;
   arm_deadline (self, send->deadline_at);
@@ -2114,6 +2151,13 @@ wh_dispatcher_start (WhDispatcher *self)
                                                  "proxy-resolver", self->proxy_resolver,
                                                  "user-agent", "libwebhooks/" PACKAGE_VERSION,
                                                  NULL);
+  /* Neither is of use to a webhook, and each costs every request some work: the
+   * authentication manager connects five handlers to each message (a 401 is a failed
+   * attempt like any other), the decoder adds Accept-Encoding (the start of an answer
+   * is kept as it came). */
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_AUTH_MANAGER);
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+  self->coalescer = wh_request_coalescer_new ();
   self->running = TRUE;
   self->drained = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -2209,6 +2253,7 @@ wh_dispatcher_stop (WhDispatcher *self)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->coalescer, wh_request_coalescer_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
