@@ -98,6 +98,7 @@ typedef struct
   guint default_status; /* the answer when the plan is empty */
   GHashTable *client_ports; /* the connections requests came on */
 
+  gboolean store_thread; /* the mode the test runs in (the dispatcher's store-thread) */
   WhApplication *app;
   WhStore *store;
   WhDispatcher *dispatcher;
@@ -278,12 +279,14 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = payments_app ();
   fixture->store = wh_sqlite_store_new (":memory:", &error);
   g_assert_no_error (error);
+  fixture->store_thread = *(const gboolean *) data;
   fixture->dispatcher = wh_dispatcher_new (fixture->app, fixture->store);
   wh_dispatcher_set_retry_schedule (fixture->dispatcher, schedule, G_N_ELEMENTS (schedule));
   g_object_set (fixture->dispatcher,
                 "retry-jitter", 0.0,
                 "timeout", 2000,
                 "poll-interval", 20,
+                "store-thread", fixture->store_thread,
                 NULL);
 
   fixture->endpoint = wh_endpoint_new (fixture->url, &error);
@@ -1079,7 +1082,7 @@ use_store (Fixture *fixture,
   fixture->dispatcher = wh_dispatcher_new (fixture->app, fixture->store);
   wh_dispatcher_set_retry_schedule (fixture->dispatcher, schedule, G_N_ELEMENTS (schedule));
   g_object_set (fixture->dispatcher, "retry-jitter", 0.0, "timeout", 2000, "poll-interval", 20,
-                NULL);
+                "store-thread", fixture->store_thread, NULL);
   wh_dispatcher_allow_network (fixture->dispatcher, "127.0.0.0/8", &error);
   g_assert_no_error (error);
   g_signal_connect (fixture->dispatcher, "delivery-succeeded", G_CALLBACK (on_succeeded), fixture);
@@ -1322,33 +1325,102 @@ test_signals_see_the_store (Fixture       *fixture,
   g_assert_cmpuint (succeeded, ==, fixture->succeeded->len);
 }
 
+/* Beyond the connection limit, deliveries wait in the dispatcher: the receiver never
+ * has more requests at once than the limit, the waiting ones count as in flight, and
+ * one that waits past its attempt's deadline fails without having been sent, to be
+ * retried like any other failure. */
+static void
+test_waits_for_a_connection (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint never_sent = 0;
+
+  subscribe (fixture);
+  g_object_set (fixture->dispatcher, "max-conns-per-host", 1, "timeout", 300, NULL);
+  plan (fixture, ANSWER_SILENCE, 0, NULL, NULL, 0);
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (ids, publish_payment (fixture, i + 1));
+  wh_dispatcher_start (fixture->dispatcher);
+
+  RUN_UNTIL (fixture, fixture->requests->len == 1);
+  iterate_for (50);
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  g_assert_cmpuint (wh_dispatcher_get_in_flight (fixture->dispatcher), ==, 3);
+
+  /* The silent one and the two behind it fail at the deadline. */
+  RUN_UNTIL (fixture, fixture->failed->len == 3);
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  for (guint i = 0; i < fixture->failed->len; i++)
+    {
+      WhAttempt *attempt = g_ptr_array_index (fixture->failed, i);
+      const char *message = wh_attempt_get_error_message (attempt);
+
+      g_assert_nonnull (message);
+      g_assert_true (g_array_index (fixture->will_retry, gboolean, i));
+      if (strstr (message, "No connection to the endpoint was free") != NULL)
+        {
+          g_assert_nonnull (strstr (message, "max-conns-per-host"));
+          g_assert_cmpint (wh_attempt_get_duration (attempt), >=, 300 * 1000);
+          never_sent++;
+        }
+      else
+        g_assert_nonnull (strstr (message, "No answer within the attempt's deadline"));
+    }
+  g_assert_cmpuint (never_sent, ==, 2);
+
+  /* The retries are answered, one connection at a time. */
+  RUN_UNTIL (fixture, fixture->succeeded->len == 3);
+  g_assert_cmpuint (fixture->requests->len, ==, 4);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(WhDelivery) delivery = only_delivery (fixture, g_ptr_array_index (ids, i));
+
+      g_assert_cmpint (wh_delivery_get_state (delivery), ==, WH_DELIVERY_STATE_SUCCEEDED);
+    }
+  for (guint i = 0; i < fixture->requests->len; i++)
+    g_assert_true (((Request *) g_ptr_array_index (fixture->requests, i))->verified);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  /* Each test runs twice: with the store's work on the dispatcher's thread (the
+   * default with a SQLite store), and with every store call on the main context (as
+   * with a store that is not thread-safe). */
+  static const gboolean on_thread = TRUE, inline_calls = FALSE;
 
-  ADD ("/dispatcher/publish/stores-and-sends-nothing", test_publish_stores_and_sends_nothing);
-  ADD ("/dispatcher/publish/errors", test_publish_errors);
-  ADD ("/dispatcher/publish/events-filter-and-disabled", test_events_filter_and_disabled);
-  ADD ("/dispatcher/publish/follows-endpoint-changes", test_publish_follows_endpoint_changes);
-  ADD ("/dispatcher/retry/full-schedule", test_full_retry_schedule);
-  ADD ("/dispatcher/retry/exhausted", test_schedule_exhausted);
-  ADD ("/dispatcher/disable/gone", test_gone_disables);
-  ADD ("/dispatcher/disable/long-failure", test_long_failure_disables);
-  ADD ("/dispatcher/guard/refuses-loopback", test_guard_refuses_loopback);
-  ADD ("/dispatcher/guard/refuses-localhost", test_guard_refuses_localhost);
-  ADD ("/dispatcher/guard/allowed-network", test_guard_allowed_network);
+#define ADD(path, func)                                                                 \
+  G_STMT_START {                                                                        \
+    g_test_add ("/dispatcher/store-thread" path, Fixture, &on_thread,                   \
+                fixture_set_up, func, fixture_tear_down);                               \
+    g_test_add ("/dispatcher/main-context" path, Fixture, &inline_calls,                \
+                fixture_set_up, func, fixture_tear_down);                               \
+  } G_STMT_END
+
+  ADD ("/publish/stores-and-sends-nothing", test_publish_stores_and_sends_nothing);
+  ADD ("/publish/errors", test_publish_errors);
+  ADD ("/publish/events-filter-and-disabled", test_events_filter_and_disabled);
+  ADD ("/publish/follows-endpoint-changes", test_publish_follows_endpoint_changes);
+  ADD ("/retry/full-schedule", test_full_retry_schedule);
+  ADD ("/retry/exhausted", test_schedule_exhausted);
+  ADD ("/disable/gone", test_gone_disables);
+  ADD ("/disable/long-failure", test_long_failure_disables);
+  ADD ("/guard/refuses-loopback", test_guard_refuses_loopback);
+  ADD ("/guard/refuses-localhost", test_guard_refuses_localhost);
+  ADD ("/guard/allowed-network", test_guard_allowed_network);
   g_test_add_func ("/dispatcher/guard/addresses", test_guard_addresses);
-  ADD ("/dispatcher/disable/clock-survives-restart", test_failure_clock_survives_restart);
-  ADD ("/dispatcher/stop/hands-back", test_stop_hands_back);
-  ADD ("/dispatcher/stop/keeps-attempts", test_stop_start_keeps_attempts);
-  ADD ("/dispatcher/rotation/signs-with-both", test_rotation_signs_with_both);
-  ADD ("/dispatcher/send/many", test_many_deliveries);
-  ADD ("/dispatcher/send/signals-see-the-store", test_signals_see_the_store);
+  ADD ("/disable/clock-survives-restart", test_failure_clock_survives_restart);
+  ADD ("/stop/hands-back", test_stop_hands_back);
+  ADD ("/stop/keeps-attempts", test_stop_start_keeps_attempts);
+  ADD ("/rotation/signs-with-both", test_rotation_signs_with_both);
+  ADD ("/send/many", test_many_deliveries);
+  ADD ("/send/signals-see-the-store", test_signals_see_the_store);
+  ADD ("/send/waits-for-a-connection", test_waits_for_a_connection);
 
   return g_test_run ();
 }
