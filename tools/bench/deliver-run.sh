@@ -293,9 +293,11 @@ awk -v f="$best_file" -v m="$best_memory" -v n="$best_node" -v w="$best_wrk" \
   printf "file / :memory:   %.2f   goal >= 0.8: %s   (by CPU per delivery: %.2f)\n", f / m, (f / m >= 0.8 ? "met" : "NOT met"), cm / cf
   printf "Node / wrk:       %.2f   (:memory: / wrk %.2f)\n", n / w, m / w
 }'
-echo "dispatcher, last round: file store $(value cpu_load "$work/file.out") of a core busy," \
-  "$(value mean_in_flight "$work/file.out") in flight on average; :memory:" \
-  "$(value cpu_load "$work/memory.out") busy, $(value mean_in_flight "$work/memory.out") in flight;" \
+echo "dispatcher, last round: file store $(value cpu_load "$work/file.out") of a core busy" \
+  "(its main context's thread $(value main_load "$work/file.out"), $(value main_cpu_us "$work/file.out") µs" \
+  "a delivery), $(value mean_in_flight "$work/file.out") in flight on average; :memory:" \
+  "$(value cpu_load "$work/memory.out") busy (main $(value main_load "$work/memory.out")," \
+  "$(value main_cpu_us "$work/memory.out") µs), $(value mean_in_flight "$work/memory.out") in flight;" \
   "Node $(value cpu_load "$work/node.out") busy"
 for kind in file memory; do
   out="$work/latency-$kind.out"
