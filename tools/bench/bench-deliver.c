@@ -411,28 +411,16 @@ bench_publish (Bench    *bench,
   return wh_dispatcher_publish (bench->dispatcher, EVENT, G_OBJECT (payment), error);
 }
 
-/* The CPU time of the whole process (every thread), user and system, in µs: on a busy
- * machine it varies less than the elapsed time. */
+/* CPU time, user and system, in µs: of the whole process (RUSAGE_SELF: every thread),
+ * which on a busy machine varies less than the elapsed time; or of the calling thread
+ * (RUSAGE_THREAD): the main context's, which sends, whatever the dispatcher's store
+ * thread does. */
 static gint64
-cpu_time_us (void)
+cpu_time_us (int who)
 {
   struct rusage usage;
 
-  if (getrusage (RUSAGE_SELF, &usage) != 0)
-    return 0;
-
-  return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
-         + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
-}
-
-/* The CPU time of the calling thread alone, user and system, in µs: the main context's
- * thread, which sends, whatever the dispatcher's worker thread does. */
-static gint64
-thread_cpu_time_us (void)
-{
-  struct rusage usage;
-
-  if (getrusage (RUSAGE_THREAD, &usage) != 0)
+  if (getrusage (who, &usage) != 0)
     return 0;
 
   return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
@@ -692,7 +680,7 @@ mode_throughput (GError **error)
     goto out_bench;
 
   start = g_get_monotonic_time ();
-  cpu_start = cpu_time_us ();
+  cpu_start = cpu_time_us (RUSAGE_SELF);
   for (int i = 0; i < opt_count; i++)
     {
       g_autofree char *msg_id = bench_publish (&bench, i, error);
@@ -701,7 +689,7 @@ mode_throughput (GError **error)
         goto out_bench;
     }
   publish_seconds = seconds_since (start);
-  publish_cpu_us = cpu_time_us () - cpu_start;
+  publish_cpu_us = cpu_time_us (RUSAGE_SELF) - cpu_start;
 
   run_init (&run, bench.dispatcher, opt_count);
   stall_id = g_timeout_add_seconds (STALL_TIMEOUT_SECONDS, on_stall_check, &run);
@@ -709,13 +697,13 @@ mode_throughput (GError **error)
   sample_id = g_timeout_add (5, on_sample_in_flight, &run);
 
   start = g_get_monotonic_time ();
-  cpu_start = cpu_time_us ();
-  main_cpu_start = thread_cpu_time_us ();
+  cpu_start = cpu_time_us (RUSAGE_SELF);
+  main_cpu_start = cpu_time_us (RUSAGE_THREAD);
   wh_dispatcher_start (bench.dispatcher);
   g_main_loop_run (run.loop);
   send_seconds = seconds_since (start);
-  send_cpu_us = cpu_time_us () - cpu_start;
-  main_cpu_us = thread_cpu_time_us () - main_cpu_start;
+  send_cpu_us = cpu_time_us (RUSAGE_SELF) - cpu_start;
+  main_cpu_us = cpu_time_us (RUSAGE_THREAD) - main_cpu_start;
   g_source_remove (sample_id);
   if (!run.stalled)
     g_source_remove (stall_id);
