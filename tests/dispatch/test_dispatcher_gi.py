@@ -5,6 +5,7 @@ Python receiver (WhReceiver) that gets a published model instance back as the mo
 
 import os
 import sys
+import threading
 
 # The in-tree PyGObject override (bindings/python), as an installed one would be found:
 # PyGObject takes in every gi/overrides folder on sys.path.
@@ -42,11 +43,14 @@ def receiver():
     server.disconnect()
 
 
-def make_dispatcher():
+def make_dispatcher(store_thread=True):
     app = Webhooks.Application.new("Payments", "1.0.0")
     app.add_webhook(Webhooks.WebhookGateway.new(Webhooks.whpost("ping")))
     store = Webhooks.SqliteStore.new(":memory:")
+    assert store.is_thread_safe()
     dispatcher = Webhooks.Dispatcher.new(app, store)
+    assert dispatcher.props.store_thread
+    dispatcher.props.store_thread = store_thread
     dispatcher.set_retry_schedule([0, 10, 10])
     dispatcher.props.retry_jitter = 0.0
     dispatcher.props.poll_interval = 20
@@ -78,20 +82,29 @@ def test_errors_are_glib_errors():
     assert info.value.matches(Webhooks.error_quark(), Webhooks.Error.INVALID_NAME)
 
 
-def test_publish_retry_and_signals(receiver):
+# With the store's work on the dispatcher's thread (the default with a SQLite store) and
+# without: the Python handlers run on the thread of the main loop either way.
+@pytest.mark.parametrize("store_thread", [True, False])
+def test_publish_retry_and_signals(receiver, store_thread):
     url, answers, received = receiver
     answers.extend([500])
-    dispatcher = make_dispatcher()
+    dispatcher = make_dispatcher(store_thread)
     dispatcher.allow_network("127.0.0.0/8")
     endpoint = Webhooks.Endpoint.new(url)
     dispatcher.add_endpoint(endpoint)
     outcomes = []
-    dispatcher.connect("delivery-failed",
-                       lambda d, delivery, attempt, will_retry:
-                       outcomes.append(("failed", attempt.get_status_code(), will_retry)))
-    dispatcher.connect("delivery-succeeded",
-                       lambda d, delivery, attempt:
-                       outcomes.append(("succeeded", attempt.get_status_code(), False)))
+    threads = set()
+
+    def on_failed(d, delivery, attempt, will_retry):
+        threads.add(threading.get_ident())
+        outcomes.append(("failed", attempt.get_status_code(), will_retry))
+
+    def on_succeeded(d, delivery, attempt):
+        threads.add(threading.get_ident())
+        outcomes.append(("succeeded", attempt.get_status_code(), False))
+
+    dispatcher.connect("delivery-failed", on_failed)
+    dispatcher.connect("delivery-succeeded", on_succeeded)
 
     dispatcher.start()
     message_id = dispatcher.publish_json("ping", Json.from_string('{"hello": "world"}'))
@@ -100,6 +113,7 @@ def test_publish_retry_and_signals(receiver):
     dispatcher.stop()
 
     assert outcomes == [("failed", 500, True), ("succeeded", 204, False)]
+    assert threads == {threading.get_ident()}
     assert [r[0] for r in received] == [message_id, message_id]
     for webhook_id, timestamp, signature, body in received:
         assert body == b'{"hello":"world"}'
