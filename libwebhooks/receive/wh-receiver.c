@@ -70,6 +70,7 @@
 #include "wh-model.h"
 #include "wh-receiver.h"
 #include "wh-schema-validator-private.h"
+#include "wh-server-paths-private.h"
 #include "wh-signature.h"
 #include "wh-webhook-handler.h"
 
@@ -934,8 +935,12 @@ on_got_chunk (SoupServerMessage *msg,
 
 typedef struct
 {
-  WhReceiver *receiver;
-  char       *path;
+  WhReceiver    *receiver;
+  char          *path;
+  /* Set on the mount of the request handler only: the path is free again once libsoup
+   * drops that handler (soup_server_remove_handler(), or a handler added on the same
+   * path), so that a receiver can be attached there again. */
+  WhServerPaths *server_paths;
 } WhReceiverMount;
 
 static void
@@ -943,20 +948,95 @@ mount_free (gpointer data)
 {
   WhReceiverMount *mount = data;
 
+  if (mount->server_paths != NULL)
+    {
+      wh_server_paths_release (mount->server_paths, mount->path, G_OBJECT (mount->receiver));
+      wh_server_paths_unref (mount->server_paths);
+    }
   g_object_unref (mount->receiver);
   g_free (mount->path);
   g_free (mount);
 }
 
 static WhReceiverMount *
-mount_new (WhReceiver *receiver,
-           const char *path)
+mount_new (WhReceiver    *receiver,
+           const char    *path,
+           WhServerPaths *server_paths)
 {
   WhReceiverMount *mount = g_new0 (WhReceiverMount, 1);
 
   mount->receiver = g_object_ref (receiver);
   mount->path = g_strdup (path);
+  mount->server_paths = server_paths != NULL ? wh_server_paths_ref (server_paths) : NULL;
   return mount;
+}
+
+/* libsoup replaces a handler added on a path that has one without a word: @path must be
+ * free of every handler libwebhooks mounted, and of every path below it that a route
+ * answers, since libsoup gives those to the receiver's handler too. */
+static gboolean
+check_path_free (WhReceiver     *self,
+                 WhServerPaths  *server_paths,
+                 const char     *path,
+                 GError        **error)
+{
+  const WhServedPath *served = wh_server_paths_lookup (server_paths, path, TRUE);
+  WhApplication *app = NULL;
+  const char *template;
+
+  if (served != NULL && served->owner == G_OBJECT (self))
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                   "This receiver is already attached to “%s” on this server: attach it "
+                   "there once, or to another path.", path);
+      return FALSE;
+    }
+
+  if (served != NULL && served->served_by == WH_SERVED_BY_RECEIVER)
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                   "The path “%s” is taken on this server by %s: attach this receiver to "
+                   "another path.", path, served->what);
+      return FALSE;
+    }
+
+  if (served != NULL)
+    {
+      const char *title = wh_application_get_title (WH_APPLICATION (served->owner));
+
+      if (served->subtree)
+        g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                     "The application “%s” serves its docs assets under “%s” on this "
+                     "server: attach the receiver to another path.", title, served->path);
+      else
+        g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                     "The application “%s” already serves its %s on “%s” on this server: "
+                     "attach the receiver to another path.", title, served->what, path);
+      return FALSE;
+    }
+
+  template = wh_router_find_route_taken_by (wh_server_paths_get_router (server_paths), NULL,
+                                            path, &app);
+  if (template != NULL)
+    {
+      g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                   "The application “%s” serves the route %s on this server, and a receiver "
+                   "on “%s” would take its requests: attach the receiver to another path.",
+                   wh_application_get_title (app), template, path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* How the messages of wh_application_attach() and of other receivers name this one. */
+static char *
+describe_receiver (WhReceiver *self)
+{
+  if (self->event != NULL)
+    return g_strdup_printf ("the receiver of “%s”", self->event);
+
+  return g_strdup ("a receiver");
 }
 
 /* libsoup hands a handler every path below its own too. */
@@ -1339,13 +1419,20 @@ handle_request (SoupServer        *server,
  * Mounts the receiver on @path of @server: from then on, requests to exactly that path
  * are verified, de-duplicated and emitted as #WhReceiver::received. The server keeps a
  * reference to the receiver until the handler is removed with
- * soup_server_remove_handler(). One receiver can be attached to several paths and
- * servers; they share its remembered webhook ids.
+ * soup_server_remove_handler(), which frees @path again. One receiver can be attached to
+ * several paths and servers; they share its remembered webhook ids.
+ *
+ * libsoup silently replaces a handler added on a path that has one, so the receiver is
+ * not mounted, and %WH_ERROR_DUPLICATE says why, when @path is already served by an
+ * application attached to @server with wh_application_attach() (its OpenAPI document, a
+ * docs page, its docs assets, or a route that answers @path or paths below it) or by
+ * another receiver.
  *
  * Returns: %TRUE if the receiver was attached, %FALSE with @error set if @path does not
  *   start with `/` (%WH_ERROR_INVALID_NAME), the receiver has no secret
- *   (%WH_ERROR_INVALID_SECRET) or #WhReceiver:event is not a webhook of
- *   #WhReceiver:application (%WH_ERROR_INVALID_NAME)
+ *   (%WH_ERROR_INVALID_SECRET), #WhReceiver:event is not a webhook of
+ *   #WhReceiver:application (%WH_ERROR_INVALID_NAME) or @path is taken
+ *   (%WH_ERROR_DUPLICATE)
  */
 gboolean
 wh_receiver_attach (WhReceiver  *self,
@@ -1353,6 +1440,9 @@ wh_receiver_attach (WhReceiver  *self,
                     const char  *path,
                     GError     **error)
 {
+  WhServerPaths *server_paths;
+  g_autofree char *description = NULL;
+
   g_return_val_if_fail (WH_IS_RECEIVER (self), FALSE);
   g_return_val_if_fail (SOUP_IS_SERVER (server), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1379,9 +1469,16 @@ wh_receiver_attach (WhReceiver  *self,
       return FALSE;
     }
 
+  server_paths = wh_server_paths_get (server);
+  if (!check_path_free (self, server_paths, path, error))
+    return FALSE;
+
+  description = describe_receiver (self);
+  wh_server_paths_reserve (server_paths, path, WH_SERVED_BY_RECEIVER, G_OBJECT (self),
+                           description, FALSE);
   soup_server_add_early_handler (server, path, handle_headers,
-                                 mount_new (self, path), mount_free);
+                                 mount_new (self, path, NULL), mount_free);
   soup_server_add_handler (server, path, handle_request,
-                           mount_new (self, path), mount_free);
+                           mount_new (self, path, server_paths), mount_free);
   return TRUE;
 }

@@ -48,6 +48,7 @@
 #include "wh-docs-page-private.h"
 #include "wh-error.h"
 #include "wh-router-private.h"
+#include "wh-server-paths-private.h"
 
 /* The docs pages' assets: the npm packages they come from, pinned here and nowhere else.
  * A page names its files by package and path inside the package, which is both the CDN
@@ -148,13 +149,11 @@ typedef struct
   char *etag_gzip;
 } ServeState;
 
-/* What a server knows of the applications attached to it, as qdata: SoupServer in
- * libsoup 3.2 cannot tell whether a path has a handler, so the paths are recorded here. */
+/* The applications attached to a server, as qdata. Their paths and routes are with those
+ * of the receivers, in the server's WhServerPaths. */
 typedef struct
 {
-  GHashTable *paths;    /* path -> WhApplication, not owned */
   GHashTable *apps;     /* WhApplication set, owned */
-  WhRouter *router;     /* the declared routes of all of them */
 } ServerRegistry;
 
 typedef struct
@@ -228,8 +227,6 @@ server_registry_free (gpointer data)
 {
   ServerRegistry *registry = data;
 
-  g_hash_table_unref (registry->paths);
-  g_clear_pointer (&registry->router, wh_router_free);
   g_hash_table_unref (registry->apps);
   g_free (registry);
 }
@@ -242,9 +239,7 @@ get_registry (SoupServer *server)
   if (registry == NULL)
     {
       registry = g_new0 (ServerRegistry, 1);
-      registry->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       registry->apps = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-      registry->router = wh_router_new (server);
       g_object_set_qdata_full (G_OBJECT (server), server_registry_quark (), registry,
                                server_registry_free);
     }
@@ -858,6 +853,33 @@ check_url (const char  *property,
   return TRUE;
 }
 
+static gboolean
+check_no_receiver_below (WhServerPaths  *server_paths,
+                         WhApplication  *app,
+                         const char     *path,
+                         GError        **error)
+{
+  g_autoptr(GList) served_paths = wh_server_paths_list (server_paths);
+
+  for (GList *l = served_paths; l != NULL; l = l->next)
+    {
+      const WhServedPath *served = l->data;
+
+      if (served->served_by == WH_SERVED_BY_RECEIVER &&
+          g_str_has_prefix (served->path, path) && served->path[strlen (path)] == '/')
+        {
+          g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                       "The docs assets of “%s” would be served under “%s”, where %s is "
+                       "attached to “%s” on this server; set docs-assets-dir to NULL, or "
+                       "attach the receiver to another path",
+                       wh_application_get_title (app), path, served->what, served->path);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /**
  * wh_application_attach:
  * @self: a #WhApplication
@@ -873,6 +895,8 @@ check_url (const char  *property,
  * It fails, and adds nothing to @server, when @self is already attached to @server, when
  * another application attached to @server serves one of the same paths, or a route that
  * answers the same requests (%WH_ERROR_DUPLICATE), when a route lies under a docs path
+ * (%WH_ERROR_DUPLICATE), when a #WhReceiver attached to @server with wh_receiver_attach()
+ * has one of the paths, or a path that a route or the docs assets answer
  * (%WH_ERROR_DUPLICATE),
  * when two of the URLs are the same path (%WH_ERROR_DUPLICATE), when a URL is not a plain
  * absolute path (%WH_ERROR_INVALID_NAME), or when #WhApplication:docs-assets-dir is not a
@@ -897,6 +921,8 @@ wh_application_attach (WhApplication  *self,
 {
   ServeState *state;
   ServerRegistry *registry;
+  WhServerPaths *server_paths;
+  WhRouter *router;
   g_autoptr(GHashTable) paths = NULL;     /* path -> property name */
   g_autoptr(GArray) kinds = NULL;
   g_autoptr(GPtrArray) routes = NULL;
@@ -908,6 +934,8 @@ wh_application_attach (WhApplication  *self,
 
   state = get_state (self);
   registry = get_registry (server);
+  server_paths = wh_server_paths_get (server);
+  router = wh_server_paths_get_router (server_paths);
 
   if (g_hash_table_contains (registry->apps, self))
     {
@@ -976,41 +1004,90 @@ wh_application_attach (WhApplication  *self,
     {
       UrlKind kind = g_array_index (kinds, UrlKind, i);
       const char *url = kind == URL_ASSETS ? WH_DOCS_ASSETS_PATH : state->urls[kind];
-      WhApplication *owner = g_hash_table_lookup (registry->paths, url);
+      const WhServedPath *served = wh_server_paths_lookup (server_paths, url, FALSE);
 
-      if (owner != NULL)
+      if (served != NULL && served->served_by == WH_SERVED_BY_APPLICATION)
         {
           g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
                        "The application “%s” already serves “%s” on this server; give “%s” "
                        "another %s",
-                       wh_application_get_title (owner), url, wh_application_get_title (self),
+                       wh_application_get_title (WH_APPLICATION (served->owner)), url,
+                       wh_application_get_title (self),
                        kind == URL_ASSETS ? "docs-assets-dir (or none)" : url_infos[kind].property);
           return FALSE;
         }
+
+      if (served != NULL)
+        {
+          g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                       "The path “%s” is taken on this server by %s; give “%s” another %s, "
+                       "or attach the receiver to another path",
+                       url, served->what, wh_application_get_title (self),
+                       kind == URL_ASSETS ? "docs-assets-dir (or none)" : url_infos[kind].property);
+          return FALSE;
+        }
+
+      /* The assets handler answers every path below its own: a receiver's path there
+       * would hide the asset of the same name without a word. */
+      if (kind == URL_ASSETS && !check_no_receiver_below (server_paths, self, url, error))
+        return FALSE;
     }
 
   /* The routes: against each other, against the docs paths of every application on the
    * server, and the other way round. */
   {
     g_autoptr(GHashTable) reserved = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+    g_autoptr(GList) served_paths = wh_server_paths_list (server_paths);
     GHashTableIter iter;
     gpointer path, value;
 
     g_hash_table_iter_init (&iter, paths);
     while (g_hash_table_iter_next (&iter, &path, &value))
       {
-        if (!wh_router_check_path (registry->router, path, value, error))
+        if (!wh_router_check_path (router, path, value, error))
           return FALSE;
         g_hash_table_insert (reserved, path, g_strdup (value));
       }
-    g_hash_table_iter_init (&iter, registry->paths);
-    while (g_hash_table_iter_next (&iter, &path, &value))
-      g_hash_table_insert (reserved, path,
-                           g_strdup_printf ("docs of “%s”", wh_application_get_title (value)));
+    for (GList *l = served_paths; l != NULL; l = l->next)
+      {
+        const WhServedPath *served = l->data;
+        WhApplication *owner;
 
-    routes = wh_router_collect (registry->router, self, reserved, error);
+        if (served->served_by != WH_SERVED_BY_APPLICATION)
+          continue;
+
+        owner = WH_APPLICATION (served->owner);
+        g_hash_table_insert (reserved, served->path,
+                             g_strdup_printf ("docs of “%s”", wh_application_get_title (owner)));
+      }
+
+    routes = wh_router_collect (router, self, reserved, error);
     if (routes == NULL)
       return FALSE;
+
+    /* A receiver's handler is preferred to the router's at "/" for its path and every path
+     * below it, so a route it covers would never be reached. */
+    for (GList *l = served_paths; l != NULL; l = l->next)
+      {
+        const WhServedPath *served = l->data;
+        WhApplication *owner = NULL;
+        const char *template;
+
+        if (served->served_by != WH_SERVED_BY_RECEIVER)
+          continue;
+
+        template = wh_router_find_route_taken_by (router, routes, served->path, &owner);
+        if (template != NULL)
+          {
+            g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
+                         "The route %s of “%s” would never be reached: %s is attached to "
+                         "“%s” on this server and takes its requests; give the route another "
+                         "path, or attach the receiver to another one",
+                         template, wh_application_get_title (self), served->what,
+                         served->path);
+            return FALSE;
+          }
+      }
   }
 
   /* Everything is checked: nothing below can fail. */
@@ -1023,10 +1100,13 @@ wh_application_attach (WhApplication  *self,
       route->app = g_object_ref (self);
       route->kind = kind;
       route->path = g_strdup (kind == URL_ASSETS ? WH_DOCS_ASSETS_PATH : state->urls[kind]);
-      g_hash_table_insert (registry->paths, g_strdup (route->path), self);
+      wh_server_paths_reserve (server_paths, route->path, WH_SERVED_BY_APPLICATION,
+                               G_OBJECT (self),
+                               kind == URL_ASSETS ? "docs assets" : url_infos[kind].property,
+                               kind == URL_ASSETS);
       soup_server_add_handler (server, route->path, handle_request, route, route_free);
     }
-  wh_router_commit (registry->router, routes);
+  wh_router_commit (router, routes);
 
   return TRUE;
 }

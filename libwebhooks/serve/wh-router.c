@@ -125,12 +125,14 @@ route_answering_method (Route      *route,
   return NULL;
 }
 
+/* Whether the first @n_segments segments of @route match @segments: a parameter takes
+ * any segment but an empty one, a fixed segment only itself. */
 static gboolean
-route_matches (Route       *route,
-               char       **segments,
-               guint        n_segments)
+route_starts_with (Route       *route,
+                   char       **segments,
+                   guint        n_segments)
 {
-  if (route->n_segments != n_segments)
+  if (route->n_segments < n_segments)
     return FALSE;
 
   for (guint i = 0; i < n_segments; i++)
@@ -145,6 +147,14 @@ route_matches (Route       *route,
     }
 
   return TRUE;
+}
+
+static gboolean
+route_matches (Route       *route,
+               char       **segments,
+               guint        n_segments)
+{
+  return route->n_segments == n_segments && route_starts_with (route, segments, n_segments);
 }
 
 /* A fixed segment is more specific than a parameter, from left to right: /users/me
@@ -323,6 +333,47 @@ wh_router_check_path (WhRouter    *router,
       return FALSE;
 
   return TRUE;
+}
+
+/* Whether a handler mounted on @path would take some of @route's requests: libsoup gives
+ * @path and every path below it to that handler rather than to the router's at "/". So
+ * the route is taken when its first segments can match those of @path: /users/{user_id}
+ * by /users/42, and /hooks/{hook_id} by /hooks. */
+static gboolean
+route_taken_by (Route      *route,
+                const char *path)
+{
+  g_auto(GStrv) segments = g_strsplit (path + 1, "/", -1);
+  guint n_segments = g_strv_length (segments);
+
+  /* "/" takes everything. */
+  if (n_segments == 1 && segments[0][0] == '\0')
+    return TRUE;
+
+  return route_starts_with (route, segments, n_segments);
+}
+
+const char *
+wh_router_find_route_taken_by (WhRouter       *router,
+                               GPtrArray      *routes,
+                               const char     *path,
+                               WhApplication **app)
+{
+  if (routes == NULL)
+    routes = router->routes;
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (routes, i);
+
+      if (route_taken_by (route, path))
+        {
+          *app = route->app;
+          return route->path;
+        }
+    }
+
+  return NULL;
 }
 
 /* Answers */

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <webhooks.h>
 
@@ -232,18 +233,25 @@ sign (const char *secret, const char *id, gint64 timestamp, const char *body)
   return signature;
 }
 
-/* A webhook as a Standard Webhooks sender sends it: @body signed with @secret at
- * @timestamp. */
+/* A webhook as a Standard Webhooks sender sends it to @path: @body signed with @secret
+ * at @timestamp. */
 static Reply *
-post_signed_at (Fixture *f, const char *secret, const char *id, gint64 timestamp,
-                const char *body)
+post_signed_to (Fixture *f, const char *path, const char *secret, const char *id,
+                gint64 timestamp, const char *body)
 {
-  g_autoptr(SoupMessage) msg = new_post (f, PATH, body);
+  g_autoptr(SoupMessage) msg = new_post (f, path, body);
   g_autofree char *signature = sign (secret, id, timestamp, body);
   g_autofree char *timestamp_text = g_strdup_printf ("%" G_GINT64_FORMAT, timestamp);
 
   set_webhook_headers (msg, id, timestamp_text, signature);
   return send_message (f, msg);
+}
+
+static Reply *
+post_signed_at (Fixture *f, const char *secret, const char *id, gint64 timestamp,
+                const char *body)
+{
+  return post_signed_to (f, PATH, secret, id, timestamp, body);
 }
 
 static Reply *
@@ -810,6 +818,251 @@ test_rotation (Fixture *f, gconstpointer data)
   assert_refused_as (current, "signature_mismatch");
 }
 
+/* Paths shared with applications and other receivers: libsoup would let one handler
+ * replace the other without a word, so the second to come is refused. */
+
+static Reply *
+get (Fixture *f, const char *path)
+{
+  g_autoptr(GUri) uri = g_uri_parse_relative (f->base, path, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+
+  return send_message (f, msg);
+}
+
+static void
+add_plain_route (WhApplication *app, const char *method, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhHandler) handler = g_object_new (WH_TYPE_HANDLER, "path", path,
+                                               "methods", (const char * const[]) { method, NULL },
+                                               NULL);
+  g_autoptr(WhGateway) gateway = wh_gateway_new (handler);
+
+  wh_application_add_route (app, gateway, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_message_has (const GError *error, const char * const *parts)
+{
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (strstr (error->message, parts[i]) == NULL)
+      g_error ("“%s” is not in the message: %s", parts[i], error->message);
+}
+
+static void
+test_paths_openapi (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhApplication) app = payments_app ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) document = NULL;
+
+  wh_application_attach (app, f->server, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, "/openapi.json", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "“Payments”", "openapi-url",
+                                                      "“/openapi.json”", "another path", NULL });
+  g_clear_error (&error);
+
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, "/docs/swagger", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "swagger-url", NULL });
+  g_clear_error (&error);
+
+  /* Nothing was mounted: the application still serves its document. */
+  document = get (f, "/openapi.json");
+  g_assert_cmpuint (document->status, ==, SOUP_STATUS_OK);
+  g_assert_nonnull (reply_member (document, "openapi"));
+}
+
+static void
+test_paths_docs_assets (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhApplication) app = payments_app ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wh-receiver-assets-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_object_set (app, "docs-assets-dir", dir, NULL);
+  wh_application_attach (app, f->server, &error);
+  g_assert_no_error (error);
+
+  /* The assets handler answers every path below its own. */
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, WH_DOCS_ASSETS_PATH "/hooks",
+                                      &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "docs assets", "another path", NULL });
+  g_clear_error (&error);
+
+  g_rmdir (dir);
+}
+
+static void
+test_paths_route (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhApplication) app = payments_app ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  add_plain_route (app, "GET", "/users/{user_id}");
+  wh_application_attach (app, f->server, &error);
+  g_assert_no_error (error);
+
+  /* The template answers this very path. */
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, "/users/42", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "“Payments”", "/users/{user_id}",
+                                                      "“/users/42”", "another path", NULL });
+  g_clear_error (&error);
+
+  /* libsoup would give the receiver every path below its own: all of the route's. */
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, "/users", &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "/users/{user_id}", NULL });
+  g_clear_error (&error);
+
+  /* The router still answers there: a POST is not a receiver's to verify, it is a method
+   * the route does not have. */
+  reply = post_signed_to (f, "/users/42", SECRET, "msg_route", now_seconds (), "{}");
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "Allow"), ==, "GET, HEAD");
+
+  /* A path next to the routes is fine. */
+  wh_receiver_attach (f->receiver, f->server, "/hooks/users", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, reply_free);
+  reply = post_signed_to (f, "/hooks/users", SECRET, "msg_next", now_seconds (), "{}");
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (f->received->len, ==, 1);
+}
+
+static void
+test_paths_application_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhApplication) exact = payments_app ();
+  g_autoptr(WhApplication) below = wh_application_new ("Hooks", "1.0.0");
+  g_autoptr(WhApplication) document = wh_application_new ("Documents", "1.0.0");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(Reply) openapi = NULL;
+
+  /* A route on the receiver's path, one that would take it, and a document there. */
+  add_plain_route (exact, "POST", PATH);
+  g_assert_false (wh_application_attach (exact, f->server, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "route " PATH, "“Payments”", "a receiver",
+                                                      "“" PATH "”", "another", NULL });
+  g_clear_error (&error);
+
+  add_plain_route (below, "GET", "/hooks/{kind}");
+  g_assert_false (wh_application_attach (below, f->server, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "/hooks/{kind}", "“Hooks”", NULL });
+  g_clear_error (&error);
+
+  g_object_set (document, "openapi-url", PATH, NULL);
+  g_assert_false (wh_application_attach (document, f->server, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "“" PATH "”", "a receiver", "“Documents”",
+                                                      "openapi-url", NULL });
+  g_clear_error (&error);
+
+  /* None of them was attached, and the receiver still receives. */
+  openapi = get (f, "/openapi.json");
+  g_assert_cmpuint (openapi->status, ==, SOUP_STATUS_NOT_FOUND);
+  reply = post_signed (f, "msg_kept", PAYMENT);
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (f->received->len, ==, 1);
+  g_assert_cmpstr (((Received *) g_ptr_array_index (f->received, 0))->webhook_id, ==, "msg_kept");
+
+  /* An application attached once refused is refused for good reason only: without the
+   * route, it attaches. */
+  g_clear_object (&exact);
+  exact = payments_app ();
+  wh_application_attach (exact, f->server, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_paths_two_receivers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhApplication) app = payments_app ();
+  g_autoptr(WhReceiver) second = wh_receiver_new (OTHER_SECRET, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  g_object_set (f->receiver, "application", app, "event", "new-payment", NULL);
+  wh_receiver_attach (f->receiver, f->server, PATH, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (wh_receiver_attach (second, f->server, PATH, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "“" PATH "”",
+                                                      "the receiver of “new-payment”",
+                                                      "another path", NULL });
+  g_clear_error (&error);
+
+  g_assert_false (wh_receiver_attach (f->receiver, f->server, PATH, &error));
+  g_assert_error (error, WH_ERROR, WH_ERROR_DUPLICATE);
+  assert_message_has (error, (const char * const[]) { "already attached", NULL });
+  g_clear_error (&error);
+
+  /* The first one keeps the path. */
+  reply = post_signed (f, "msg_first", PAYMENT);
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (f->received->len, ==, 1);
+}
+
+static void
+test_paths_different (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhReceiver) second = wh_receiver_new (OTHER_SECRET, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) first_reply = NULL;
+  g_autoptr(Reply) second_reply = NULL;
+  g_autoptr(Reply) below_reply = NULL;
+  guint second_count = 0;
+
+  g_signal_connect (second, "received", G_CALLBACK (on_payment), &second_count);
+  wh_receiver_attach (second, f->server, "/hooks/refunds", &error);
+  g_assert_no_error (error);
+  /* Below another receiver's path is another path: libsoup prefers the longer one. */
+  wh_receiver_attach (second, f->server, PATH "/late", &error);
+  g_assert_no_error (error);
+
+  first_reply = post_signed (f, "msg_a", "{}");
+  second_reply = post_signed_to (f, "/hooks/refunds", OTHER_SECRET, "msg_b", now_seconds (), "{}");
+  below_reply = post_signed_to (f, PATH "/late", OTHER_SECRET, "msg_c", now_seconds (), "{}");
+  g_assert_cmpuint (first_reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (second_reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (below_reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (f->received->len, ==, 1);
+  g_assert_cmpuint (second_count, ==, 2);
+}
+
+static void
+test_paths_removed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(WhReceiver) second = wh_receiver_new (OTHER_SECRET, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = NULL;
+  guint second_count = 0;
+
+  /* Removing the handler frees the path. */
+  soup_server_remove_handler (f->server, PATH);
+  g_signal_connect (second, "received", G_CALLBACK (on_payment), &second_count);
+  wh_receiver_attach (second, f->server, PATH, &error);
+  g_assert_no_error (error);
+
+  reply = post_signed_to (f, PATH, OTHER_SECRET, "msg_second", now_seconds (), "{}");
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (second_count, ==, 1);
+  g_assert_cmpuint (f->received->len, ==, 0);
+}
+
 static void
 test_mistakes (void)
 {
@@ -995,6 +1248,13 @@ main (int argc, char *argv[])
   ADD ("event-without-model", test_event_without_model, fixture_set_up);
   ADD ("rotation", test_rotation, fixture_set_up_attached);
   ADD ("standardwebhooks-interop", test_standardwebhooks_interop, fixture_set_up);
+  ADD ("paths/openapi", test_paths_openapi, fixture_set_up);
+  ADD ("paths/docs-assets", test_paths_docs_assets, fixture_set_up);
+  ADD ("paths/route", test_paths_route, fixture_set_up);
+  ADD ("paths/application-after", test_paths_application_after, fixture_set_up_attached);
+  ADD ("paths/two-receivers", test_paths_two_receivers, fixture_set_up);
+  ADD ("paths/different", test_paths_different, fixture_set_up_attached);
+  ADD ("paths/removed", test_paths_removed, fixture_set_up_attached);
   g_test_add_func ("/receiver/mistakes", test_mistakes);
   g_test_add_func ("/receiver/properties", test_properties);
   g_test_add_func ("/receiver/secret-property", test_secret_property);
