@@ -17,6 +17,8 @@ apt_packages=(
   # build
   meson ninja-build pkg-config gcc
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev
+  # GIO's TLS backend: https endpoints (libsoup only recommends it)
+  glib-networking
   # introspection: the typelib, and what Python and GJS load it with
   gobject-introspection libgirepository1.0-dev
   gir1.2-glib-2.0 gir1.2-json-1.0 gir1.2-soup-3.0

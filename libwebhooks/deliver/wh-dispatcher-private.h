@@ -28,6 +28,7 @@ struct _WhDispatcher
   WhEgressGuard *guard;
   GArray *schedule;            /* of guint64 milliseconds */
   GProxyResolver *proxy_resolver;
+  GTlsDatabase *tls_database;
   guint max_conns;
   guint max_conns_per_host;
   guint concurrency;

@@ -187,6 +187,12 @@ describe_failure (WhDispatcher *self,
     return g_strdup_printf ("No answer within the attempt's deadline of %u ms "
                             "(WhDispatcher:timeout)", self->timeout);
 
+  if (status == 0 && error != NULL && error->domain == G_TLS_ERROR)
+    return g_strdup_printf ("The TLS connection to the endpoint failed before anything was "
+                            "sent: %s; if the endpoint's certificate comes from a private "
+                            "authority, trust it with WhDispatcher:tls-database",
+                            error->message);
+
   if (status == 0 && error != NULL)
     return g_strdup_printf ("The request could not be completed: %s", error->message);
 

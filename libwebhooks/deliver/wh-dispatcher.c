@@ -154,6 +154,7 @@ enum {
   PROP_POLL_INTERVAL,
   PROP_LEASE_TIME,
   PROP_STORE_THREAD,
+  PROP_TLS_DATABASE,
   N_PROPS
 };
 
@@ -522,6 +523,7 @@ wh_dispatcher_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_object (&self->proxy_resolver);
+  g_clear_object (&self->tls_database);
   g_clear_pointer (&self->guard, wh_egress_guard_free);
   g_clear_pointer (&self->schedule, g_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
@@ -557,6 +559,10 @@ wh_dispatcher_get_property (GObject    *object,
 
     case PROP_PROXY_RESOLVER:
       g_value_set_object (value, self->proxy_resolver);
+      break;
+
+    case PROP_TLS_DATABASE:
+      g_value_set_object (value, self->tls_database);
       break;
 
     case PROP_MAX_CONNS:
@@ -661,6 +667,11 @@ wh_dispatcher_set_property (GObject      *object,
       if (self->store != NULL)
         g_signal_connect_swapped (self->store, "endpoints-changed",
                                   G_CALLBACK (forget_endpoints), self);
+      break;
+
+    case PROP_TLS_DATABASE:
+      if (g_set_object (&self->tls_database, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
 
     case PROP_PROXY_RESOLVER:
@@ -785,6 +796,22 @@ wh_dispatcher_class_init (WhDispatcherClass *klass)
     g_param_spec_object ("proxy-resolver", "Proxy resolver",
                          "The proxy resolver requests go through, or NULL for none",
                          G_TYPE_PROXY_RESOLVER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * WhDispatcher:tls-database:
+   *
+   * The certificate authorities an `https` endpoint's certificate is checked against,
+   * or %NULL (the default) for the system's (g_tls_backend_get_default_database()). Set
+   * it to trust a private authority, with g_tls_file_database_new(). An endpoint whose
+   * certificate is not accepted gets no byte of the webhook: the attempt fails and says
+   * why. Read by wh_dispatcher_start().
+   */
+  properties[PROP_TLS_DATABASE] =
+    g_param_spec_object ("tls-database", "TLS database",
+                         "The certificate authorities endpoints are checked against, or NULL "
+                         "for the system's",
+                         G_TYPE_TLS_DATABASE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -1321,6 +1348,9 @@ wh_dispatcher_start (WhDispatcher *self)
    * is kept as it came). */
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_AUTH_MANAGER);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+  /* Only when set: setting it at all, even to NULL, turns libsoup's default off. */
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (self->session, self->tls_database);
   self->coalescer = wh_request_coalescer_new ();
   if (self->store_thread && wh_store_is_thread_safe (self->store))
     self->worker = wh_worker_new ("wh-dispatcher", self->context,

@@ -1384,6 +1384,141 @@ test_waits_for_a_connection (Fixture       *fixture,
     g_assert_true (((Request *) g_ptr_array_index (fixture->requests, i))->verified);
 }
 
+/* TLS. tests/dispatch/tls/ holds a self-signed certificate for 127.0.0.1, made with
+ *   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+ *     -keyout key.pem -out cert.pem -days 36500 -subj /CN=127.0.0.1 \
+ *     -addext subjectAltName=IP:127.0.0.1
+ * A receiver serves it on loopback; a dispatcher trusts it only through its tls-database. */
+
+static char *
+tls_receiver (Fixture     *fixture,
+              SoupServer **server_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_file = g_test_build_filename (G_TEST_DIST, "dispatch", "tls", "cert.pem", NULL);
+  g_autofree char *key_file = g_test_build_filename (G_TEST_DIST, "dispatch", "tls", "key.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert_file, key_file,
+                                                                             &error);
+  g_autoptr(GSList) uris = NULL;
+  SoupServer *server;
+  guint port;
+
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (server, "/hooks", handle_hook, fixture, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  *server_out = server;
+  return g_strdup_printf ("https://127.0.0.1:%u/hooks", port);
+}
+
+static WhEndpoint *
+subscribe_url (Fixture    *fixture,
+               const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new (url, &error);
+
+  g_assert_no_error (error);
+  wh_endpoint_set_secret (endpoint, fixture->secret, &error);
+  g_assert_no_error (error);
+  wh_dispatcher_allow_network (fixture->dispatcher, "127.0.0.0/8", &error);
+  g_assert_no_error (error);
+  wh_dispatcher_add_endpoint (fixture->dispatcher, endpoint, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&endpoint);
+}
+
+/* @n deliveries one after the other, on one connection, without a stall: a request that
+ * stayed corked (the coalescer not pushing its socket) would wait 200 ms for the kernel
+ * to send it. */
+static void
+deliver_one_after_another (Fixture *fixture,
+                           guint    n)
+{
+  gint64 start;
+
+  g_object_set (fixture->dispatcher, "concurrency", 1, NULL);
+  /* SoupServer 3.2 closes the connection after a 204, whatever the client does. */
+  fixture->default_status = SOUP_STATUS_OK;
+
+  for (guint i = 0; i < n; i++)
+    g_free (publish_payment (fixture, i + 1));
+  start = g_get_monotonic_time ();
+  wh_dispatcher_start (fixture->dispatcher);
+  RUN_UNTIL (fixture, fixture->succeeded->len == n);
+
+  g_assert_cmpint (g_get_monotonic_time () - start, <, n * 100 * 1000);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+  g_assert_cmpuint (fixture->requests->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (((Request *) g_ptr_array_index (fixture->requests, i))->verified);
+  g_assert_cmpuint (g_hash_table_size (fixture->client_ports), ==, 1);
+}
+
+static void
+test_one_after_another (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  subscribe (fixture);
+  deliver_one_after_another (fixture, 20);
+}
+
+/* Over TLS, signed and sent as over plain HTTP. */
+static void
+test_tls_delivers (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca_file = g_test_build_filename (G_TEST_DIST, "dispatch", "tls", "cert.pem", NULL);
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
+  g_autoptr(SoupServer) server = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(WhEndpoint) endpoint = NULL;
+
+  g_assert_no_error (error);
+  url = tls_receiver (fixture, &server);
+  endpoint = subscribe_url (fixture, url);
+  g_object_set (fixture->dispatcher, "tls-database", database, NULL);
+
+  deliver_one_after_another (fixture, 20);
+
+  wh_dispatcher_stop (fixture->dispatcher);
+  soup_server_disconnect (server);
+}
+
+/* With the system's authorities, the self-signed certificate is refused: the attempt
+ * fails, says why and what to do, and the receiver reads nothing. */
+static void
+test_tls_untrusted (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autofree char *url = tls_receiver (fixture, &server);
+  g_autoptr(WhEndpoint) endpoint = subscribe_url (fixture, url);
+  const char *message;
+
+  g_free (publish_payment (fixture, 1));
+  wh_dispatcher_start (fixture->dispatcher);
+  RUN_UNTIL (fixture, fixture->failed->len >= 1);
+
+  message = wh_attempt_get_error_message (g_ptr_array_index (fixture->failed, 0));
+  g_assert_nonnull (strstr (message, "The TLS connection to the endpoint failed before anything "
+                                     "was sent"));
+  g_assert_nonnull (strstr (message, "tls-database"));
+  g_assert_true (g_array_index (fixture->will_retry, gboolean, 0));
+  g_assert_cmpuint (fixture->requests->len, ==, 0);
+
+  wh_dispatcher_stop (fixture->dispatcher);
+  soup_server_disconnect (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1422,6 +1557,9 @@ main (int   argc,
   ADD ("/send/many", test_many_deliveries);
   ADD ("/send/signals-see-the-store", test_signals_see_the_store);
   ADD ("/send/waits-for-a-connection", test_waits_for_a_connection);
+  ADD ("/send/one-after-another", test_one_after_another);
+  ADD ("/tls/delivers", test_tls_delivers);
+  ADD ("/tls/untrusted", test_tls_untrusted);
 
   return g_test_run ();
 }
