@@ -41,3 +41,21 @@ def test_view_example_operations():
     assert webhooks["new-event"]["post"]["operationId"] == "paymentwebhooknew_event_post"
     assert webhooks["payments"]["post"]["operationId"] == "paymentwebhookpayments_post"
     assert webhooks["payments"]["post"]["summary"] == "New Payment"
+
+
+@pytest.mark.parametrize("command", [
+    ("/usr/bin/python3", os.path.join(EXAMPLES, "python", "deliver.py")),
+    ("gjs", "-m", os.path.join(EXAMPLES, "js", "deliver.js")),
+])
+def test_delivery_examples(command):
+    """Each language's delivery example publishes, the receiver verifies the webhook and gets
+    the model back, and the dispatcher hears the receiver's 200: one message id throughout."""
+    lines = run(*command).decode().splitlines()
+    assert len(lines) == 3, lines
+    published, received, delivered = lines
+    assert published.startswith("Published new-event msg_")
+    message_id = published.split()[-1]
+    assert received == (f"Received new-event {message_id}, signature verified: "
+                        + ("is_paid=True" if command[0].endswith("python3") else "is_paid=true")
+                        + " amount=9.99")
+    assert delivered == f"Delivered {message_id}: the receiver answered 200"
