@@ -28,6 +28,8 @@ apt_packages=(
   gtk-doc-tools xsltproc docbook-xml docbook-xsl libglib2.0-doc
   # the delivery stores
   libsqlite3-dev libpq-dev
+  # the PostgreSQL server the WhPgStore tests (tests/pg) start for themselves
+  postgresql
   # the peer of the document benchmark (FastAPI 0.92)
   python3-fastapi
   # the browser test (tests/browser): playwright-core drives Debian's chromium

@@ -12,4 +12,5 @@
 #include "wh-delivery.h"
 #include "wh-store.h"
 #include "wh-sqlite-store.h"
+#include "wh-pg-store.h"
 #include "wh-dispatcher.h"
