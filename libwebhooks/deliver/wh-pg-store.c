@@ -46,15 +46,14 @@
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
 #include "wh-delivery-private.h"
 #include "wh-error.h"
 #include "wh-id-private.h"
 #include "wh-pg-store.h"
+#include "wh-store-common-private.h"
 
 /* SQLSTATE codes the store tells apart. */
 #define SQLSTATE_UNIQUE_VIOLATION "23505"
@@ -210,7 +209,8 @@ struct _WhPgStore
 
   GMutex lock;
   char *conninfo;              /* construct-only */
-  char *display_name;          /* "dbname on host:port", for messages; set at init */
+  char *name;                  /* "PostgreSQL store “dbname” on host:port", for
+                                * messages; set at init */
   char *lease_owner;           /* set once, at init */
   PGconn *conn;
 };
@@ -277,13 +277,13 @@ set_pg_error (WhPgStore       *self,
 
   if (PQstatus (self->conn) != CONNECTION_OK)
     g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                 "Cannot %s in the PostgreSQL store %s: the connection to the server was "
-                 "lost (%s); the next call connects again",
-                 doing, self->display_name, message);
+                 "Cannot %s in the %s: the connection to the server was lost (%s); "
+                 "the next call connects again",
+                 doing, self->name, message);
   else
     g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                 "Cannot %s in the PostgreSQL store %s: %s",
-                 doing, self->display_name, message);
+                 "Cannot %s in the %s: %s",
+                 doing, self->name, message);
 }
 
 static gboolean
@@ -341,12 +341,14 @@ run_checked (WhPgStore           *self,
   return g_steal_pointer (&result);
 }
 
+/* Takes a gpointer, to be the WhStoreExecFunc of wh_store_upgrade_schema(). */
 static gboolean
-exec (WhPgStore   *self,
+exec (gpointer     data,
       const char  *sql,
       const char  *doing,
       GError     **error)
 {
+  WhPgStore *self = data;
   g_autoptr(PGresult) result = PQexec (self->conn, sql);
   ExecStatusType status = PQresultStatus (result);
 
@@ -408,14 +410,6 @@ column_text (const PGresult *result,
   return PQgetvalue (result, row, column);
 }
 
-static char *
-column_dup (const PGresult *result,
-            int             row,
-            int             column)
-{
-  return g_strdup (column_text (result, row, column));
-}
-
 /* bytea columns come as text in the hex format; NULL stays NULL. */
 static GBytes *
 column_bytes (const PGresult *result,
@@ -438,80 +432,18 @@ column_bytes (const PGresult *result,
   return bytes;
 }
 
-static char *
-strv_to_json (const char * const *strv)
-{
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
-  if (strv == NULL)
-    return NULL;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
-static gboolean
-strv_from_json (const char  *text,
-                GStrv       *out,
-                GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *array;
-
-  *out = NULL;
-  if (text == NULL)
-    return TRUE;
-
-  if (!json_parser_load_from_data (parser, text, -1, error))
-    return FALSE;
-
-  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE, "a list was expected");
-      return FALSE;
-    }
-
-  array = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      const char *item = json_array_get_string_element (array, i);
-
-      if (item == NULL)
-        {
-          g_set_error (error, WH_ERROR, WH_ERROR_STORE, "a list of strings was expected");
-          return FALSE;
-        }
-      g_strv_builder_add (builder, item);
-    }
-
-  *out = g_strv_builder_end (builder);
-  return TRUE;
-}
-
 /* The eight endpoint parameters, in ENDPOINT_COLUMNS order; @values[8] is left to the
  * caller. The strings are freed with @values by the caller. */
 static void
 endpoint_params (WhEndpoint *endpoint,
                  char       *values[8])
 {
-  const char * const *previous = wh_endpoint_get_previous_secrets (endpoint);
-
   values[0] = g_strdup (wh_endpoint_get_id (endpoint));
   values[1] = g_strdup (wh_endpoint_get_url (endpoint));
   values[2] = g_strdup (wh_endpoint_get_secret (endpoint));
-  values[3] = strv_to_json (wh_endpoint_get_events (endpoint));
   values[4] = g_strdup (wh_endpoint_get_enabled (endpoint) ? "true" : "false");
   values[5] = g_strdup (wh_endpoint_get_description (endpoint));
-  values[6] = strv_to_json (wh_endpoint_get_headers (endpoint));
-  values[7] = previous[0] != NULL ? strv_to_json (previous) : NULL;
+  wh_store_endpoint_lists_to_json (endpoint, &values[3], &values[6], &values[7]);
 }
 
 static void
@@ -529,34 +461,62 @@ endpoint_from_row (WhPgStore       *self,
                    int              row,
                    GError         **error)
 {
-  const char *id = column_text (result, row, 0);
-  g_autoptr(WhEndpoint) endpoint = g_object_new (WH_TYPE_ENDPOINT, "id", id, NULL);
-  g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) events = NULL;
-  g_auto(GStrv) headers = NULL;
-  g_auto(GStrv) previous_secrets = NULL;
+  return wh_store_endpoint_from_columns (self->name,
+                                         column_text (result, row, 0),
+                                         column_text (result, row, 1),
+                                         column_text (result, row, 2),
+                                         column_text (result, row, 3),
+                                         g_strcmp0 (column_text (result, row, 4), "t") == 0,
+                                         column_text (result, row, 5),
+                                         column_text (result, row, 6),
+                                         column_text (result, row, 7),
+                                         error);
+}
 
-  if (!wh_endpoint_set_url (endpoint, column_text (result, row, 1), &local_error) ||
-      !wh_endpoint_set_secret (endpoint, column_text (result, row, 2), &local_error) ||
-      !strv_from_json (column_text (result, row, 3), &events, &local_error) ||
-      !strv_from_json (column_text (result, row, 6), &headers, &local_error) ||
-      !wh_endpoint_set_headers (endpoint, (const char * const *) headers, &local_error) ||
-      !strv_from_json (column_text (result, row, 7), &previous_secrets, &local_error) ||
-      !wh_endpoint_set_previous_secrets (endpoint, (const char * const *) previous_secrets,
-                                         &local_error))
+/* The start of most calls: connects again if needed and runs @sql with text
+ * parameters; returns the result, or NULL with @error set. */
+static PGresult *
+query (WhPgStore           *self,
+       const char          *sql,
+       int                  n_params,
+       const char * const  *values,
+       const char          *doing,
+       GError             **error)
+{
+  ensure_connected (self);
+  return run_checked (self, sql, n_params, values, NULL, NULL, doing, error);
+}
+
+/* Whether the UPDATE or DELETE of @result changed any row. */
+static gboolean
+changed_rows (PGresult *result)
+{
+  return strcmp (PQcmdTuples (result), "0") != 0;
+}
+
+/* Runs @func in a transaction of its own: committed if it returns TRUE, rolled back
+ * otherwise. */
+typedef gboolean (*TransactionFunc) (WhPgStore  *self,
+                                     gpointer    data,
+                                     GError    **error);
+
+static gboolean
+in_transaction (WhPgStore        *self,
+                TransactionFunc   func,
+                gpointer          data,
+                GError          **error)
+{
+  ensure_connected (self);
+  if (!begin (self, error))
+    return FALSE;
+
+  if (!func (self, data, error) || !commit (self, error))
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The endpoint %s in the PostgreSQL store %s is damaged (%s); remove it "
-                   "and add it again",
-                   id, self->display_name, local_error->message);
-      return NULL;
+      rollback (self);
+      return FALSE;
     }
 
-  wh_endpoint_set_events (endpoint, (const char * const *) events);
-  wh_endpoint_set_enabled (endpoint, g_strcmp0 (column_text (result, row, 4), "t") == 0);
-  wh_endpoint_set_description (endpoint, column_text (result, row, 5));
-
-  return g_steal_pointer (&endpoint);
+  return TRUE;
 }
 
 static gboolean
@@ -577,10 +537,7 @@ wh_pg_store_add_endpoint (WhStore     *store,
 
   if (result_has_state (result, SQLSTATE_UNIQUE_VIOLATION))
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
-                   "The PostgreSQL store %s already has an endpoint with the id %s; save "
-                   "changes with wh_store_update_endpoint(), or make a new endpoint",
-                   self->display_name, wh_endpoint_get_id (endpoint));
+      wh_store_set_duplicate_endpoint_error (error, self->name, wh_endpoint_get_id (endpoint));
       return FALSE;
     }
   if (PQresultStatus (result) != PGRES_COMMAND_OK)
@@ -602,20 +559,17 @@ wh_pg_store_update_endpoint (WhStore     *store,
   g_autoptr(PGresult) result = NULL;
   char *values[8];
 
-  ensure_connected (self);
   endpoint_params (endpoint, values);
-  result = run_checked (self, update_endpoint_sql, 8, (const char * const *) values, NULL, NULL,
-                        "update an endpoint", error);
+  result = query (self, update_endpoint_sql, 8, (const char * const *) values,
+                  "update an endpoint", error);
   free_params (values, G_N_ELEMENTS (values));
   if (result == NULL)
     return FALSE;
 
-  if (strcmp (PQcmdTuples (result), "0") == 0)
+  if (!changed_rows (result))
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The PostgreSQL store %s has no endpoint with the id %s; add it with "
-                   "wh_store_add_endpoint() first",
-                   self->display_name, wh_endpoint_get_id (endpoint));
+      wh_store_set_no_endpoint_to_update_error (error, self->name,
+                                                wh_endpoint_get_id (endpoint));
       return FALSE;
     }
 
@@ -629,21 +583,15 @@ wh_pg_store_remove_endpoint (WhStore     *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(PGresult) result = NULL;
-  const char *values[] = { endpoint_id };
+  g_autoptr(PGresult) result =
+    query (self, delete_endpoint_sql, 1, &endpoint_id, "remove an endpoint", error);
 
-  ensure_connected (self);
-  result = run_checked (self, delete_endpoint_sql, 1, values, NULL, NULL,
-                        "remove an endpoint", error);
   if (result == NULL)
     return FALSE;
 
-  if (strcmp (PQcmdTuples (result), "0") == 0)
+  if (!changed_rows (result))
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The PostgreSQL store %s has no endpoint with the id %s; list its "
-                   "endpoints with wh_store_list_endpoints()",
-                   self->display_name, endpoint_id);
+      wh_store_set_no_endpoint_error (error, self->name, endpoint_id);
       return FALSE;
     }
 
@@ -657,12 +605,9 @@ wh_pg_store_lookup_endpoint (WhStore     *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(PGresult) result = NULL;
-  const char *values[] = { endpoint_id };
+  g_autoptr(PGresult) result =
+    query (self, select_endpoint_sql, 1, &endpoint_id, "read an endpoint", error);
 
-  ensure_connected (self);
-  result = run_checked (self, select_endpoint_sql, 1, values, NULL, NULL,
-                        "read an endpoint", error);
   if (result == NULL || PQntuples (result) == 0)
     return NULL;
 
@@ -676,11 +621,9 @@ wh_pg_store_list_endpoints (WhStore  *store,
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) result =
+    query (self, list_endpoints_sql, 0, NULL, "list the endpoints", error);
 
-  ensure_connected (self);
-  result = run_checked (self, list_endpoints_sql, 0, NULL, NULL, NULL,
-                        "list the endpoints", error);
   if (result == NULL)
     return NULL;
 
@@ -696,21 +639,29 @@ wh_pg_store_list_endpoints (WhStore  *store,
   return g_steal_pointer (&endpoints);
 }
 
-static gboolean
-publish_in_transaction (WhPgStore           *self,
-                        const char          *message_id,
-                        const char          *event,
-                        GBytes              *payload,
-                        const char * const  *endpoint_ids,
-                        gint64               now,
-                        GError             **error)
+typedef struct
 {
+  const char *message_id;
+  const char *event;
+  GBytes *payload;
+  const char * const *endpoint_ids;
+  gint64 now;
+} Publish;
+
+static gboolean
+publish_in_transaction (WhPgStore  *self,
+                        gpointer    data,
+                        GError    **error)
+{
+  Publish *publish = data;
   g_autoptr(PGresult) message = NULL;
-  g_autofree char *now_text = int64_text (now);
+  g_autofree char *now_text = int64_text (publish->now);
   gsize size;
-  gconstpointer data = g_bytes_get_data (payload, &size);
+  gconstpointer payload = g_bytes_get_data (publish->payload, &size);
   /* An empty payload must stay a zero-length bytea, not NULL. */
-  const char *message_values[] = { message_id, event, data ? data : "", now_text };
+  const char *message_values[] = {
+    publish->message_id, publish->event, payload ? payload : "", now_text,
+  };
   const int message_lengths[] = { 0, 0, (int) size, 0 };
   const int message_formats[] = { 0, 0, 1, 0 };
 
@@ -727,17 +678,15 @@ publish_in_transaction (WhPgStore           *self,
   if (message == NULL)
     return FALSE;
 
-  for (guint i = 0; endpoint_ids[i] != NULL; i++)
+  for (guint i = 0; publish->endpoint_ids[i] != NULL; i++)
     {
-      const char *values[] = { message_id, endpoint_ids[i], now_text };
+      const char *values[] = { publish->message_id, publish->endpoint_ids[i], now_text };
       g_autoptr(PGresult) delivery = run (self, insert_delivery_sql, 3, values, NULL, NULL);
 
       if (result_has_state (delivery, SQLSTATE_FOREIGN_KEY_VIOLATION))
         {
-          g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                       "The PostgreSQL store %s has no endpoint with the id %s; add the "
-                       "endpoint before publishing to it (nothing was published)",
-                       self->display_name, endpoint_ids[i]);
+          wh_store_set_publish_no_endpoint_error (error, self->name,
+                                                  publish->endpoint_ids[i]);
           return FALSE;
         }
       if (PQresultStatus (delivery) != PGRES_COMMAND_OK)
@@ -761,17 +710,10 @@ wh_pg_store_publish (WhStore             *store,
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autofree char *message_id = wh_id_new ("msg_");
+  Publish publish = { message_id, event, payload, endpoint_ids, now };
 
-  ensure_connected (self);
-  if (!begin (self, error))
+  if (!in_transaction (self, publish_in_transaction, &publish, error))
     return NULL;
-
-  if (!publish_in_transaction (self, message_id, event, payload, endpoint_ids, now, error) ||
-      !commit (self, error))
-    {
-      rollback (self);
-      return NULL;
-    }
 
   return g_steal_pointer (&message_id);
 }
@@ -797,6 +739,24 @@ compare_claimed (gconstpointer a,
   return id_x < id_y ? -1 : id_x > id_y ? 1 : 0;
 }
 
+/* Builds a delivery from a row of claim_sql or list_deliveries_sql. */
+static WhDelivery *
+delivery_from_row (const PGresult  *result,
+                   int              row,
+                   WhDeliveryState  state,
+                   gint64           next_attempt_at)
+{
+  return wh_store_delivery_from_columns (column_int64 (result, row, 0),
+                                         column_text (result, row, 1),
+                                         column_text (result, row, 2),
+                                         column_text (result, row, 3),
+                                         column_bytes (result, row, 4),
+                                         column_int64 (result, row, 5),
+                                         state,
+                                         column_int64 (result, row, 6),
+                                         next_attempt_at);
+}
+
 static GPtrArray *
 wh_pg_store_claim_due (WhStore  *store,
                        gint64    now,
@@ -809,15 +769,14 @@ wh_pg_store_claim_due (WhStore  *store,
   g_autoptr(GPtrArray) claimed = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(PGresult) result = NULL;
   g_autofree Claimed *rows = NULL;
-  gint64 lease_end = now + (gint64) lease_seconds * G_USEC_PER_SEC;
+  gint64 lease_end = wh_store_lease_end (now, lease_seconds);
   g_autofree char *now_text = int64_text (now);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   g_autofree char *lease_end_text = int64_text (lease_end);
   const char *values[] = { now_text, limit_text, lease_end_text, self->lease_owner };
   int n_rows;
 
-  ensure_connected (self);
-  result = run_checked (self, claim_sql, 4, values, NULL, NULL, "claim due deliveries", error);
+  result = query (self, claim_sql, 4, values, "claim due deliveries", error);
   if (result == NULL)
     return NULL;
 
@@ -826,16 +785,8 @@ wh_pg_store_claim_due (WhStore  *store,
   for (int row = 0; row < n_rows; row++)
     {
       rows[row].due_at = column_int64 (result, row, 7);
-      rows[row].delivery =
-        wh_delivery_new_take (column_int64 (result, row, 0),
-                              column_dup (result, row, 1),
-                              column_dup (result, row, 2),
-                              column_dup (result, row, 3),
-                              column_bytes (result, row, 4),
-                              column_int64 (result, row, 5) + 1,
-                              WH_DELIVERY_STATE_PENDING,
-                              column_int64 (result, row, 6),
-                              lease_end);
+      rows[row].delivery = delivery_from_row (result, row, WH_DELIVERY_STATE_PENDING,
+                                              lease_end);
     }
 
   qsort (rows, n_rows, sizeof (Claimed), compare_claimed);
@@ -855,18 +806,19 @@ record_in_transaction (WhPgStore  *self,
   g_autoptr(PGresult) clock = NULL;
   GBytes *body = wh_attempt_get_response_body (attempt);
   gint64 delivery_id = wh_attempt_get_delivery_id (attempt);
-  gint64 next_attempt_at = wh_attempt_get_next_attempt_at (attempt);
+  gint64 next_attempt_at;
+  WhDeliveryState state = wh_store_attempt_outcome (attempt, &next_attempt_at);
   g_autofree char *id_text = int64_text (delivery_id);
   g_autofree char *number_text = g_strdup_printf ("%u", wh_attempt_get_number (attempt));
   g_autofree char *started_text = int64_text (wh_attempt_get_started_at (attempt));
   g_autofree char *duration_text = int64_text (wh_attempt_get_duration (attempt));
   g_autofree char *status_text = g_strdup_printf ("%u", wh_attempt_get_status_code (attempt));
-  g_autofree char *next_text = int64_text (next_attempt_at);
-  g_autofree char *state_text = NULL;
-  g_autofree char *failing_text = NULL;
+  g_autofree char *next_text = int64_text (wh_attempt_get_next_attempt_at (attempt));
+  g_autofree char *state_text = g_strdup_printf ("%d", state);
+  g_autofree char *finish_next_text = int64_text (next_attempt_at);
+  g_autofree char *failing_text = int64_text (wh_store_attempt_failing_since (attempt));
   gconstpointer body_data = NULL;
   gsize body_size = 0;
-  WhDeliveryState state;
 
   if (body != NULL)
     {
@@ -887,10 +839,7 @@ record_in_transaction (WhPgStore  *self,
   }
   if (result_has_state (insert, SQLSTATE_FOREIGN_KEY_VIOLATION))
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The PostgreSQL store %s has no delivery with the id %" G_GINT64_FORMAT
-                   "; record attempts of deliveries that wh_store_claim_due() returned",
-                   self->display_name, delivery_id);
+      wh_store_set_record_no_delivery_error (error, self->name, delivery_id);
       return FALSE;
     }
   if (PQresultStatus (insert) != PGRES_COMMAND_OK)
@@ -899,21 +848,8 @@ record_in_transaction (WhPgStore  *self,
       return FALSE;
     }
 
-  if (wh_attempt_get_succeeded (attempt))
-    {
-      state = WH_DELIVERY_STATE_SUCCEEDED;
-      next_attempt_at = 0;
-    }
-  else if (next_attempt_at > 0)
-    state = WH_DELIVERY_STATE_PENDING;
-  else
-    state = WH_DELIVERY_STATE_FAILED;
-
-  state_text = g_strdup_printf ("%d", state);
-  g_free (next_text);
-  next_text = int64_text (next_attempt_at);
   {
-    const char *values[] = { id_text, state_text, number_text, next_text, started_text };
+    const char *values[] = { id_text, state_text, number_text, finish_next_text, started_text };
 
     finish = run_checked (self, finish_delivery_sql, 5, values, NULL, NULL,
                           "update a delivery", error);
@@ -921,19 +857,30 @@ record_in_transaction (WhPgStore  *self,
   if (finish == NULL)
     return FALSE;
 
-  failing_text = int64_text (MAX (wh_attempt_get_started_at (attempt), 1));
   {
     const char *values[] = { id_text, failing_text };
+    gboolean succeeded = state == WH_DELIVERY_STATE_SUCCEEDED;
 
-    if (state == WH_DELIVERY_STATE_SUCCEEDED)
-      clock = run_checked (self, clear_failing_sql, 1, values, NULL, NULL,
-                           "update the endpoint's failure clock", error);
-    else
-      clock = run_checked (self, start_failing_sql, 2, values, NULL, NULL,
-                           "update the endpoint's failure clock", error);
+    clock = run_checked (self, succeeded ? clear_failing_sql : start_failing_sql,
+                         succeeded ? 1 : 2, values, NULL, NULL,
+                         "update the endpoint's failure clock", error);
   }
 
   return clock != NULL;
+}
+
+static gboolean
+record_all_in_transaction (WhPgStore  *self,
+                           gpointer    data,
+                           GError    **error)
+{
+  GPtrArray *attempts = data;
+
+  for (guint i = 0; i < attempts->len; i++)
+    if (!record_in_transaction (self, g_ptr_array_index (attempts, i), error))
+      return FALSE;
+
+  return TRUE;
 }
 
 static gboolean
@@ -943,18 +890,10 @@ wh_pg_store_record_attempt (WhStore    *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GPtrArray) attempts = g_ptr_array_new ();
 
-  ensure_connected (self);
-  if (!begin (self, error))
-    return FALSE;
-
-  if (!record_in_transaction (self, attempt, error) || !commit (self, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  g_ptr_array_add (attempts, attempt);
+  return in_transaction (self, record_all_in_transaction, attempts, error);
 }
 
 /* One transaction for the lot: all of them are recorded, or none. */
@@ -966,24 +905,7 @@ wh_pg_store_record_attempts (WhStore    *store,
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
-  ensure_connected (self);
-  if (!begin (self, error))
-    return FALSE;
-
-  for (guint i = 0; i < attempts->len; i++)
-    if (!record_in_transaction (self, g_ptr_array_index (attempts, i), error))
-      {
-        rollback (self);
-        return FALSE;
-      }
-
-  if (!commit (self, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  return in_transaction (self, record_all_in_transaction, attempts, error);
 }
 
 static GPtrArray *
@@ -994,30 +916,16 @@ wh_pg_store_list_deliveries (WhStore     *store,
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(GPtrArray) deliveries = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(PGresult) result = NULL;
-  const char *values[] = { message_id };
+  g_autoptr(PGresult) result =
+    query (self, list_deliveries_sql, 1, &message_id, "list deliveries", error);
 
-  ensure_connected (self);
-  result = run_checked (self, list_deliveries_sql, 1, values, NULL, NULL,
-                        "list deliveries", error);
   if (result == NULL)
     return NULL;
 
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      WhDeliveryState state = column_int64 (result, row, 7);
-
-      g_ptr_array_add (deliveries,
-                       wh_delivery_new_take (column_int64 (result, row, 0),
-                                             column_dup (result, row, 1),
-                                             column_dup (result, row, 2),
-                                             column_dup (result, row, 3),
-                                             column_bytes (result, row, 4),
-                                             column_int64 (result, row, 5) + (state == WH_DELIVERY_STATE_PENDING ? 1 : 0),
-                                             state,
-                                             column_int64 (result, row, 6),
-                                             column_int64 (result, row, 8)));
-    }
+    g_ptr_array_add (deliveries,
+                     delivery_from_row (result, row, column_int64 (result, row, 7),
+                                        column_int64 (result, row, 8)));
 
   return g_steal_pointer (&deliveries);
 }
@@ -1030,30 +938,24 @@ wh_pg_store_list_attempts (WhStore  *store,
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr(GPtrArray) attempts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(PGresult) result = NULL;
   g_autofree char *id_text = int64_text (delivery_id);
   const char *values[] = { id_text };
+  g_autoptr(PGresult) result =
+    query (self, list_attempts_sql, 1, values, "list attempts", error);
 
-  ensure_connected (self);
-  result = run_checked (self, list_attempts_sql, 1, values, NULL, NULL,
-                        "list attempts", error);
   if (result == NULL)
     return NULL;
 
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      g_autoptr(GBytes) body = column_bytes (result, row, 6);
-
-      g_ptr_array_add (attempts,
-                       wh_attempt_new (column_int64 (result, row, 0),
-                                       column_int64 (result, row, 1),
-                                       column_int64 (result, row, 2),
-                                       column_int64 (result, row, 3),
-                                       column_int64 (result, row, 4),
-                                       column_text (result, row, 5),
-                                       body,
-                                       column_int64 (result, row, 7)));
-    }
+    g_ptr_array_add (attempts,
+                     wh_store_attempt_from_columns (column_int64 (result, row, 0),
+                                                    column_int64 (result, row, 1),
+                                                    column_int64 (result, row, 2),
+                                                    column_int64 (result, row, 3),
+                                                    column_int64 (result, row, 4),
+                                                    column_text (result, row, 5),
+                                                    column_bytes (result, row, 6),
+                                                    column_int64 (result, row, 7)));
 
   return g_steal_pointer (&attempts);
 }
@@ -1067,35 +969,14 @@ wh_pg_store_count_deliveries (WhStore  *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) result = query (self, count_sql, 0, NULL, "count deliveries", error);
 
-  ensure_connected (self);
-  result = run_checked (self, count_sql, 0, NULL, NULL, NULL, "count deliveries", error);
   if (result == NULL)
     return FALSE;
 
   for (int row = 0; row < PQntuples (result); row++)
-    {
-      guint64 count = column_int64 (result, row, 1);
-
-      switch (column_int64 (result, row, 0))
-        {
-        case WH_DELIVERY_STATE_PENDING:
-          *pending = count;
-          break;
-
-        case WH_DELIVERY_STATE_SUCCEEDED:
-          *succeeded = count;
-          break;
-
-        case WH_DELIVERY_STATE_FAILED:
-          *failed = count;
-          break;
-
-        default:
-          break;
-        }
-    }
+    wh_store_count_state (column_int64 (result, row, 0), column_int64 (result, row, 1),
+                          pending, succeeded, failed);
 
   return TRUE;
 }
@@ -1107,18 +988,16 @@ wh_pg_store_release (WhStore  *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(PGresult) release = NULL;
   g_autoptr(PGresult) exists = NULL;
   g_autofree char *id_text = int64_text (delivery_id);
   const char *values[] = { id_text, self->lease_owner };
+  g_autoptr(PGresult) release =
+    query (self, release_sql, 2, values, "hand a delivery back", error);
 
-  ensure_connected (self);
-  release = run_checked (self, release_sql, 2, values, NULL, NULL,
-                         "hand a delivery back", error);
   if (release == NULL)
     return FALSE;
 
-  if (strcmp (PQcmdTuples (release), "0") != 0)
+  if (changed_rows (release))
     return TRUE;
 
   exists = run_checked (self, delivery_exists_sql, 1, values, NULL, NULL,
@@ -1128,10 +1007,7 @@ wh_pg_store_release (WhStore  *store,
   if (PQntuples (exists) > 0)
     return TRUE;
 
-  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-               "The PostgreSQL store %s has no delivery with the id %" G_GINT64_FORMAT
-               "; hand back deliveries that wh_store_claim_due() returned",
-               self->display_name, delivery_id);
+  wh_store_set_release_no_delivery_error (error, self->name, delivery_id);
   return FALSE;
 }
 
@@ -1142,22 +1018,16 @@ wh_pg_store_get_endpoint_failing_since (WhStore     *store,
 {
   WhPgStore *self = WH_PG_STORE (store);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  g_autoptr(PGresult) result = NULL;
-  const char *values[] = { endpoint_id };
+  g_autoptr(PGresult) result = query (self, select_failing_sql, 1, &endpoint_id,
+                                      "read an endpoint's failure clock", error);
 
-  ensure_connected (self);
-  result = run_checked (self, select_failing_sql, 1, values, NULL, NULL,
-                        "read an endpoint's failure clock", error);
   if (result == NULL)
     return -1;
 
   if (PQntuples (result) > 0)
     return column_int64 (result, 0, 0);
 
-  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-               "The PostgreSQL store %s has no endpoint with the id %s; list its "
-               "endpoints with wh_store_list_endpoints()",
-               self->display_name, endpoint_id);
+  wh_store_set_no_endpoint_error (error, self->name, endpoint_id);
   return -1;
 }
 
@@ -1203,8 +1073,8 @@ query_int (WhPgStore   *self,
   if (PQntuples (result) == 0)
     {
       g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "Cannot %s in the PostgreSQL store %s: no answer",
-                   doing, self->display_name);
+                   "Cannot %s in the %s: no answer",
+                   doing, self->name);
       return -1;
     }
 
@@ -1242,10 +1112,10 @@ check_schema (WhPgStore  *self,
       if (others > 0)
         {
           g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                       "The PostgreSQL store %s has tables named like libwebhooks' "
-                       "(wh_endpoints...) that another application made; give libwebhooks "
-                       "a schema of its own (options='-c search_path=webhooks')",
-                       self->display_name);
+                       "The %s has tables named like libwebhooks' (wh_endpoints...) that "
+                       "another application made; give libwebhooks a schema of its own "
+                       "(options='-c search_path=webhooks')",
+                       self->name);
           return FALSE;
         }
 
@@ -1255,39 +1125,13 @@ check_schema (WhPgStore  *self,
 
   version = query_int (self, "SELECT coalesce (max (version), 0) FROM wh_schema",
                        "read the schema version", error);
-  if (version < 0)
-    return FALSE;
 
-  if (version > WH_PG_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The PostgreSQL store %s was written by a newer libwebhooks (schema "
-                   "version %" G_GINT64_FORMAT ", this one knows up to %d); connect with that "
-                   "version or a later one",
-                   self->display_name, version, WH_PG_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-
-  if (version < 1)
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The PostgreSQL store %s has no schema version; its wh_schema table is "
-                   "damaged, drop the wh_ tables or use another schema",
-                   self->display_name);
-      return FALSE;
-    }
-
-  for (; version < WH_PG_STORE_SCHEMA_VERSION; version++)
-    {
-      g_autofree char *set_version =
-        g_strdup_printf ("UPDATE wh_schema SET version = %" G_GINT64_FORMAT, version + 1);
-
-      if (!exec (self, migrations[version - 1], "upgrade the store's tables", error) ||
-          !exec (self, set_version, "upgrade the store's tables", error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return version >= 0 &&
+         wh_store_upgrade_schema (self, exec, self->name, version,
+                                  WH_PG_STORE_SCHEMA_VERSION, migrations, "connect",
+                                  "its wh_schema table is damaged, drop the wh_ tables or "
+                                  "use another schema",
+                                  error);
 }
 
 /* The server's notices ("relation already exists, skipping"...) are not for the
@@ -1299,7 +1143,7 @@ ignore_notice (void       *data,
 }
 
 static char *
-make_display_name (PGconn *conn)
+make_name (PGconn *conn)
 {
   const char *host = PQhost (conn);
   const char *port = PQport (conn);
@@ -1308,7 +1152,7 @@ make_display_name (PGconn *conn)
   if (host == NULL || host[0] == '\0')
     host = "localhost";
 
-  return g_strdup_printf ("“%s” on %s%s%s", db != NULL ? db : "", host,
+  return g_strdup_printf ("PostgreSQL store “%s” on %s%s%s", db != NULL ? db : "", host,
                           host[0] == '/' ? " port " : ":", port != NULL ? port : "");
 }
 
@@ -1359,18 +1203,18 @@ wh_pg_store_initable_init (GInitable     *initable,
       return FALSE;
     }
 
-  g_clear_pointer (&self->display_name, g_free);
-  self->display_name = make_display_name (self->conn);
+  g_clear_pointer (&self->name, g_free);
+  self->name = make_name (self->conn);
 
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *message = pg_message (PQerrorMessage (self->conn));
 
       g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "Cannot connect to the PostgreSQL store %s: %s; check that the server "
-                   "runs and accepts connections there, and the host, port, database, user "
-                   "and password of the connection string",
-                   self->display_name, message);
+                   "Cannot connect to the %s: %s; check that the server runs and "
+                   "accepts connections there, and the host, port, database, user and "
+                   "password of the connection string",
+                   self->name, message);
       goto failed;
     }
 
@@ -1405,7 +1249,7 @@ wh_pg_store_finalize (GObject *object)
 
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->conninfo, g_free);
-  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->lease_owner, g_free);
 
   g_mutex_clear (&self->lock);
@@ -1480,10 +1324,8 @@ wh_pg_store_init (WhPgStore *self)
 {
   g_mutex_init (&self->lock);
 
-  self->display_name = g_strdup ("(not connected)");
-  /* Names this object in lease_owner, to tell whose claim a leased row is. */
-  self->lease_owner = g_strdup_printf ("%s/%d/%08x", g_get_host_name (), (int) getpid (),
-                                       g_random_int ());
+  self->name = g_strdup ("PostgreSQL store (not connected)");
+  self->lease_owner = wh_store_lease_owner_new ();
 }
 
 /**

@@ -42,15 +42,13 @@
 #include "config.h"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
-#include "wh-delivery-private.h"
 #include "wh-error.h"
 #include "wh-id-private.h"
 #include "wh-sqlite-store.h"
+#include "wh-store-common-private.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -251,6 +249,7 @@ struct _WhSqliteStore
 
   GMutex lock;
   char *path;                  /* construct-only */
+  char *name;                  /* "store “path”", for messages */
   char *lease_owner;           /* set once, at init */
   sqlite3 *db;
   sqlite3_stmt *stmts[N_STMTS];
@@ -300,8 +299,8 @@ set_sqlite_error (WhSqliteStore  *self,
                  self->path);
   else
     g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                 "Cannot %s in the store “%s”: %s",
-                 doing, self->path, sqlite3_errmsg (self->db));
+                 "Cannot %s in the %s: %s",
+                 doing, self->name, sqlite3_errmsg (self->db));
 }
 
 static sqlite3_stmt *
@@ -399,73 +398,15 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-strv_to_json (const char * const *strv)
-{
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
-  if (strv == NULL)
-    return NULL;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
-static gboolean
-strv_from_json (const char  *text,
-                GStrv       *out,
-                GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *array;
-
-  *out = NULL;
-  if (text == NULL)
-    return TRUE;
-
-  if (!json_parser_load_from_data (parser, text, -1, error))
-    return FALSE;
-
-  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE, "a list was expected");
-      return FALSE;
-    }
-
-  array = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      const char *item = json_array_get_string_element (array, i);
-
-      if (item == NULL)
-        {
-          g_set_error (error, WH_ERROR, WH_ERROR_STORE, "a list of strings was expected");
-          return FALSE;
-        }
-      g_strv_builder_add (builder, item);
-    }
-
-  *out = g_strv_builder_end (builder);
-  return TRUE;
-}
-
 static void
 bind_endpoint (sqlite3_stmt *stmt,
                WhEndpoint   *endpoint)
 {
-  g_autofree char *events = strv_to_json (wh_endpoint_get_events (endpoint));
-  g_autofree char *headers = strv_to_json (wh_endpoint_get_headers (endpoint));
-  const char * const *previous = wh_endpoint_get_previous_secrets (endpoint);
-  g_autofree char *previous_secrets = previous[0] != NULL ? strv_to_json (previous) : NULL;
+  g_autofree char *events = NULL;
+  g_autofree char *headers = NULL;
+  g_autofree char *previous_secrets = NULL;
 
+  wh_store_endpoint_lists_to_json (endpoint, &events, &headers, &previous_secrets);
   bind_text (stmt, 1, wh_endpoint_get_id (endpoint));
   bind_text (stmt, 2, wh_endpoint_get_url (endpoint));
   bind_text (stmt, 3, wh_endpoint_get_secret (endpoint));
@@ -476,39 +417,29 @@ bind_endpoint (sqlite3_stmt *stmt,
   bind_text (stmt, 8, previous_secrets);
 }
 
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
 /* Builds an endpoint from a row of STMT_SELECT_ENDPOINT or STMT_LIST_ENDPOINTS. */
 static WhEndpoint *
 endpoint_from_row (WhSqliteStore  *self,
                    sqlite3_stmt   *stmt,
                    GError        **error)
 {
-  const char *id = (const char *) sqlite3_column_text (stmt, 0);
-  g_autoptr(WhEndpoint) endpoint = g_object_new (WH_TYPE_ENDPOINT, "id", id, NULL);
-  g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) events = NULL;
-  g_auto(GStrv) headers = NULL;
-  g_auto(GStrv) previous_secrets = NULL;
-
-  if (!wh_endpoint_set_url (endpoint, (const char *) sqlite3_column_text (stmt, 1), &local_error) ||
-      !wh_endpoint_set_secret (endpoint, (const char *) sqlite3_column_text (stmt, 2), &local_error) ||
-      !strv_from_json ((const char *) sqlite3_column_text (stmt, 3), &events, &local_error) ||
-      !strv_from_json ((const char *) sqlite3_column_text (stmt, 6), &headers, &local_error) ||
-      !wh_endpoint_set_headers (endpoint, (const char * const *) headers, &local_error) ||
-      !strv_from_json ((const char *) sqlite3_column_text (stmt, 7), &previous_secrets, &local_error) ||
-      !wh_endpoint_set_previous_secrets (endpoint, (const char * const *) previous_secrets,
-                                         &local_error))
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The endpoint %s in the store “%s” is damaged (%s); remove it and add it again",
-                   id, self->path, local_error->message);
-      return NULL;
-    }
-
-  wh_endpoint_set_events (endpoint, (const char * const *) events);
-  wh_endpoint_set_enabled (endpoint, sqlite3_column_int (stmt, 4) != 0);
-  wh_endpoint_set_description (endpoint, (const char *) sqlite3_column_text (stmt, 5));
-
-  return g_steal_pointer (&endpoint);
+  return wh_store_endpoint_from_columns (self->name,
+                                         column_text (stmt, 0),
+                                         column_text (stmt, 1),
+                                         column_text (stmt, 2),
+                                         column_text (stmt, 3),
+                                         sqlite3_column_int (stmt, 4) != 0,
+                                         column_text (stmt, 5),
+                                         column_text (stmt, 6),
+                                         column_text (stmt, 7),
+                                         error);
 }
 
 static GBytes *
@@ -522,13 +453,6 @@ column_bytes (sqlite3_stmt *stmt,
     return NULL;
 
   return g_bytes_new (data, length);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
 static gboolean
@@ -549,10 +473,7 @@ wh_sqlite_store_add_endpoint (WhStore     *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_DUPLICATE,
-                   "The store “%s” already has an endpoint with the id %s; save changes "
-                   "with wh_store_update_endpoint(), or make a new endpoint",
-                   self->path, wh_endpoint_get_id (endpoint));
+      wh_store_set_duplicate_endpoint_error (error, self->name, wh_endpoint_get_id (endpoint));
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -585,10 +506,8 @@ wh_sqlite_store_update_endpoint (WhStore     *store,
 
   if (sqlite3_changes (self->db) == 0)
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The store “%s” has no endpoint with the id %s; add it with "
-                   "wh_store_add_endpoint() first",
-                   self->path, wh_endpoint_get_id (endpoint));
+      wh_store_set_no_endpoint_to_update_error (error, self->name,
+                                                wh_endpoint_get_id (endpoint));
       return FALSE;
     }
 
@@ -616,10 +535,7 @@ wh_sqlite_store_remove_endpoint (WhStore     *store,
 
   if (sqlite3_changes (self->db) == 0)
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The store “%s” has no endpoint with the id %s; list its endpoints "
-                   "with wh_store_list_endpoints()",
-                   self->path, endpoint_id);
+      wh_store_set_no_endpoint_error (error, self->name, endpoint_id);
       return FALSE;
     }
 
@@ -725,10 +641,7 @@ publish_in_transaction (WhSqliteStore       *self,
       rc = sqlite3_step (delivery);
       if (rc == SQLITE_CONSTRAINT)
         {
-          g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                       "The store “%s” has no endpoint with the id %s; add the endpoint "
-                       "before publishing to it (nothing was published)",
-                       self->path, endpoint_ids[i]);
+          wh_store_set_publish_no_endpoint_error (error, self->name, endpoint_ids[i]);
           return FALSE;
         }
       if (rc != SQLITE_DONE)
@@ -775,7 +688,7 @@ claim_in_transaction (WhSqliteStore  *self,
                       GError        **error)
 {
   g_autoptr(sqlite3_stmt) select = get_stmt (self, STMT_CLAIM_SELECT, error);
-  gint64 lease_end = now + (gint64) lease_seconds * G_USEC_PER_SEC;
+  gint64 lease_end = wh_store_lease_end (now, lease_seconds);
   int rc;
 
   if (select == NULL)
@@ -785,17 +698,16 @@ claim_in_transaction (WhSqliteStore  *self,
   sqlite3_bind_int64 (select, 2, limit);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
-      WhDelivery *delivery =
-        wh_delivery_new_take (sqlite3_column_int64 (select, 0),
-                              column_dup (select, 1),
-                              column_dup (select, 2),
-                              column_dup (select, 3),
-                              column_bytes (select, 4),
-                              sqlite3_column_int (select, 5) + 1,
-                              WH_DELIVERY_STATE_PENDING,
-                              sqlite3_column_int64 (select, 6),
-                              lease_end);
-      g_ptr_array_add (claimed, delivery);
+      g_ptr_array_add (claimed,
+                       wh_store_delivery_from_columns (sqlite3_column_int64 (select, 0),
+                                                       column_text (select, 1),
+                                                       column_text (select, 2),
+                                                       column_text (select, 3),
+                                                       column_bytes (select, 4),
+                                                       sqlite3_column_int (select, 5),
+                                                       WH_DELIVERY_STATE_PENDING,
+                                                       sqlite3_column_int64 (select, 6),
+                                                       lease_end));
     }
 
   if (rc != SQLITE_DONE)
@@ -859,8 +771,8 @@ record_in_transaction (WhSqliteStore  *self,
   g_autoptr(sqlite3_stmt) clock = NULL;
   GBytes *body = wh_attempt_get_response_body (attempt);
   gint64 delivery_id = wh_attempt_get_delivery_id (attempt);
-  gint64 next_attempt_at = wh_attempt_get_next_attempt_at (attempt);
-  WhDeliveryState state;
+  gint64 next_attempt_at;
+  WhDeliveryState state = wh_store_attempt_outcome (attempt, &next_attempt_at);
   int rc;
 
   if (insert == NULL)
@@ -879,14 +791,11 @@ record_in_transaction (WhSqliteStore  *self,
 
       sqlite3_bind_blob64 (insert, 7, data ? data : "", size, SQLITE_STATIC);
     }
-  sqlite3_bind_int64 (insert, 8, next_attempt_at);
+  sqlite3_bind_int64 (insert, 8, wh_attempt_get_next_attempt_at (attempt));
   rc = sqlite3_step (insert);
   if (rc == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The store “%s” has no delivery with the id %" G_GINT64_FORMAT "; "
-                   "record attempts of deliveries that wh_store_claim_due() returned",
-                   self->path, delivery_id);
+      wh_store_set_record_no_delivery_error (error, self->name, delivery_id);
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -894,16 +803,6 @@ record_in_transaction (WhSqliteStore  *self,
       set_sqlite_error (self, error, "record an attempt");
       return FALSE;
     }
-
-  if (wh_attempt_get_succeeded (attempt))
-    {
-      state = WH_DELIVERY_STATE_SUCCEEDED;
-      next_attempt_at = 0;
-    }
-  else if (next_attempt_at > 0)
-    state = WH_DELIVERY_STATE_PENDING;
-  else
-    state = WH_DELIVERY_STATE_FAILED;
 
   finish = get_stmt (self, STMT_FINISH_DELIVERY, error);
   if (finish == NULL)
@@ -927,7 +826,7 @@ record_in_transaction (WhSqliteStore  *self,
 
   sqlite3_bind_int64 (clock, 1, delivery_id);
   if (state != WH_DELIVERY_STATE_SUCCEEDED)
-    sqlite3_bind_int64 (clock, 2, MAX (wh_attempt_get_started_at (attempt), 1));
+    sqlite3_bind_int64 (clock, 2, wh_store_attempt_failing_since (attempt));
   if (sqlite3_step (clock) != SQLITE_DONE)
     {
       set_sqlite_error (self, error, "update the endpoint's failure clock");
@@ -1003,18 +902,16 @@ wh_sqlite_store_list_deliveries (WhStore     *store,
   bind_text (stmt, 1, message_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      WhDeliveryState state = sqlite3_column_int (stmt, 7);
-
       g_ptr_array_add (deliveries,
-                       wh_delivery_new_take (sqlite3_column_int64 (stmt, 0),
-                                             column_dup (stmt, 1),
-                                             column_dup (stmt, 2),
-                                             column_dup (stmt, 3),
-                                             column_bytes (stmt, 4),
-                                             sqlite3_column_int (stmt, 5) + (state == WH_DELIVERY_STATE_PENDING ? 1 : 0),
-                                             state,
-                                             sqlite3_column_int64 (stmt, 6),
-                                             sqlite3_column_int64 (stmt, 8)));
+                       wh_store_delivery_from_columns (sqlite3_column_int64 (stmt, 0),
+                                                       column_text (stmt, 1),
+                                                       column_text (stmt, 2),
+                                                       column_text (stmt, 3),
+                                                       column_bytes (stmt, 4),
+                                                       sqlite3_column_int (stmt, 5),
+                                                       sqlite3_column_int (stmt, 7),
+                                                       sqlite3_column_int64 (stmt, 6),
+                                                       sqlite3_column_int64 (stmt, 8)));
     }
 
   if (rc != SQLITE_DONE)
@@ -1043,17 +940,15 @@ wh_sqlite_store_list_attempts (WhStore  *store,
   sqlite3_bind_int64 (stmt, 1, delivery_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) body = column_bytes (stmt, 6);
-
       g_ptr_array_add (attempts,
-                       wh_attempt_new (sqlite3_column_int64 (stmt, 0),
-                                       sqlite3_column_int (stmt, 1),
-                                       sqlite3_column_int64 (stmt, 2),
-                                       sqlite3_column_int64 (stmt, 3),
-                                       sqlite3_column_int (stmt, 4),
-                                       (const char *) sqlite3_column_text (stmt, 5),
-                                       body,
-                                       sqlite3_column_int64 (stmt, 7)));
+                       wh_store_attempt_from_columns (sqlite3_column_int64 (stmt, 0),
+                                                      sqlite3_column_int (stmt, 1),
+                                                      sqlite3_column_int64 (stmt, 2),
+                                                      sqlite3_column_int64 (stmt, 3),
+                                                      sqlite3_column_int (stmt, 4),
+                                                      column_text (stmt, 5),
+                                                      column_bytes (stmt, 6),
+                                                      sqlite3_column_int64 (stmt, 7)));
     }
 
   if (rc != SQLITE_DONE)
@@ -1081,27 +976,8 @@ wh_sqlite_store_count_deliveries (WhStore  *store,
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint64 count = sqlite3_column_int64 (stmt, 1);
-
-      switch (sqlite3_column_int (stmt, 0))
-        {
-        case WH_DELIVERY_STATE_PENDING:
-          *pending = count;
-          break;
-
-        case WH_DELIVERY_STATE_SUCCEEDED:
-          *succeeded = count;
-          break;
-
-        case WH_DELIVERY_STATE_FAILED:
-          *failed = count;
-          break;
-
-        default:
-          break;
-        }
-    }
+    wh_store_count_state (sqlite3_column_int (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                          pending, succeeded, failed);
 
   if (rc != SQLITE_DONE)
     {
@@ -1151,10 +1027,7 @@ wh_sqlite_store_release (WhStore  *store,
       return FALSE;
     }
 
-  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-               "The store “%s” has no delivery with the id %" G_GINT64_FORMAT "; hand "
-               "back deliveries that wh_store_claim_due() returned",
-               self->path, delivery_id);
+  wh_store_set_release_no_delivery_error (error, self->name, delivery_id);
   return FALSE;
 }
 
@@ -1181,10 +1054,7 @@ wh_sqlite_store_get_endpoint_failing_since (WhStore     *store,
       return -1;
     }
 
-  g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-               "The store “%s” has no endpoint with the id %s; list its endpoints with "
-               "wh_store_list_endpoints()",
-               self->path, endpoint_id);
+  wh_store_set_no_endpoint_error (error, self->name, endpoint_id);
   return -1;
 }
 
@@ -1216,12 +1086,15 @@ wh_sqlite_store_store_iface_init (WhStoreInterface *iface)
   iface->is_thread_safe = wh_sqlite_store_is_thread_safe;
 }
 
+/* Takes a gpointer, to be the WhStoreExecFunc of wh_store_upgrade_schema(). */
 static gboolean
-exec (WhSqliteStore  *self,
-      const char     *sql,
-      const char     *doing,
-      GError        **error)
+exec (gpointer     data,
+      const char  *sql,
+      const char  *doing,
+      GError     **error)
 {
+  WhSqliteStore *self = data;
+
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, doing);
@@ -1291,39 +1164,12 @@ check_schema (WhSqliteStore  *self,
     }
 
   version = query_int (self, "SELECT max(version) FROM wh_schema", "read the schema version", error);
-  if (version < 0)
-    return FALSE;
 
-  if (version > WH_SQLITE_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The store “%s” was written by a newer libwebhooks (schema version %"
-                   G_GINT64_FORMAT ", this one knows up to %d); open it with that version "
-                   "or a later one",
-                   self->path, version, WH_SQLITE_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-
-  if (version < 1)
-    {
-      g_set_error (error, WH_ERROR, WH_ERROR_STORE,
-                   "The store “%s” has no schema version; it is damaged, move it aside "
-                   "and start a new store",
-                   self->path);
-      return FALSE;
-    }
-
-  for (; version < WH_SQLITE_STORE_SCHEMA_VERSION; version++)
-    {
-      g_autofree char *set_version =
-        g_strdup_printf ("UPDATE wh_schema SET version = %" G_GINT64_FORMAT, version + 1);
-
-      if (!exec (self, migrations[version - 1], "upgrade the store's tables", error) ||
-          !exec (self, set_version, "upgrade the store's tables", error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return version >= 0 &&
+         wh_store_upgrade_schema (self, exec, self->name, version,
+                                  WH_SQLITE_STORE_SCHEMA_VERSION, migrations, "open it",
+                                  "it is damaged, move it aside and start a new store",
+                                  error);
 }
 
 /* Checkpoints copy the write-ahead log into the database file and fsync both. SQLite
@@ -1548,6 +1394,7 @@ wh_sqlite_store_finalize (GObject *object)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->lease_owner, g_free);
 
   g_mutex_clear (&self->lock);
@@ -1587,6 +1434,8 @@ wh_sqlite_store_set_property (GObject      *object,
     case PROP_PATH:
       g_free (self->path);
       self->path = g_value_dup_string (value);
+      g_free (self->name);
+      self->name = g_strdup_printf ("store “%s”", self->path);
       break;
 
     default:
@@ -1622,9 +1471,7 @@ wh_sqlite_store_init (WhSqliteStore *self)
 {
   g_mutex_init (&self->lock);
 
-  /* Names this object in lease_owner, to tell whose claim a leased row is. */
-  self->lease_owner = g_strdup_printf ("%s/%d/%08x", g_get_host_name (), (int) getpid (),
-                                       g_random_int ());
+  self->lease_owner = wh_store_lease_owner_new ();
 }
 
 /**

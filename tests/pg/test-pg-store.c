@@ -14,6 +14,7 @@
 #include <webhooks.h>
 
 #include "test-payment.h"
+#include "test-store-common.h"
 
 /* The server of this run. */
 static char *server_dir;
@@ -198,18 +199,6 @@ endpoint_new (const char *url)
   return endpoint;
 }
 
-static WhEndpoint *
-add_endpoint (WhStore    *store,
-              const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  WhEndpoint *endpoint = endpoint_new (url);
-
-  g_assert_true (wh_store_add_endpoint (store, endpoint, &error));
-  g_assert_no_error (error);
-  return endpoint;
-}
-
 static char *
 publish (WhStore    *store,
          WhEndpoint *endpoint,
@@ -224,36 +213,6 @@ publish (WhStore    *store,
   g_assert_no_error (error);
   g_assert_nonnull (id);
   return id;
-}
-
-static GPtrArray *
-claim (WhStore *store,
-       gint64   now,
-       guint    limit,
-       guint    lease_seconds)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *claimed = wh_store_claim_due (store, now, limit, lease_seconds, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (claimed);
-  return claimed;
-}
-
-static void
-assert_counts (WhStore *store,
-               guint64  pending,
-               guint64  succeeded,
-               guint64  failed)
-{
-  g_autoptr(GError) error = NULL;
-  guint64 p = 99, s = 99, f = 99;
-
-  g_assert_true (wh_store_count_deliveries (store, &p, &s, &f, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (p, ==, pending);
-  g_assert_cmpuint (s, ==, succeeded);
-  g_assert_cmpuint (f, ==, failed);
 }
 
 /* Endpoints */
@@ -364,8 +323,8 @@ test_publish (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) first = add_endpoint (fixture->store, "https://a.example.com/hooks");
-  g_autoptr(WhEndpoint) second = add_endpoint (fixture->store, "https://b.example.com/hooks");
+  g_autoptr(WhEndpoint) first = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) second = test_common_add_endpoint (fixture->store, "https://b.example.com/hooks");
   g_autoptr(GBytes) payload = g_bytes_new_static ("{\"amount\":1}\0x", 14);
   g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
   g_autoptr(GPtrArray) deliveries = NULL;
@@ -415,7 +374,7 @@ test_publish (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "ep_nothing"));
   g_assert_nonnull (strstr (error->message, "nothing was published"));
   g_clear_error (&error);
-  assert_counts (fixture->store, 4, 0, 0);
+  test_common_assert_counts (fixture->store, 4, 0, 0);
   g_assert_cmpint (admin_int ("SELECT count (*) FROM pg_stat_activity"
                               " WHERE state = 'idle in transaction'"), ==, 0);
 
@@ -430,8 +389,8 @@ static void
 test_claim_leases (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
-  g_autoptr(WhEndpoint) disabled = add_endpoint (fixture->store, "https://b.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) disabled = test_common_add_endpoint (fixture->store, "https://b.example.com/hooks");
   g_autoptr(GPtrArray) first = NULL;
   g_autoptr(GPtrArray) rest = NULL;
   g_autoptr(GPtrArray) again = NULL;
@@ -451,7 +410,7 @@ test_claim_leases (Fixture       *fixture,
   wh_store_update_endpoint (fixture->store, disabled, &error);
   g_assert_no_error (error);
 
-  first = claim (fixture->store, now, 2, 30);
+  first = test_common_claim (fixture->store, now, 2, 30);
   g_assert_cmpuint (first->len, ==, 2);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (first, 0)), ==, a);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (first, 1)), ==, b);
@@ -460,7 +419,7 @@ test_claim_leases (Fixture       *fixture,
                    now + 30 * G_USEC_PER_SEC);
   g_assert_cmpstr (wh_delivery_get_event (g_ptr_array_index (first, 0)), ==, "new-payment");
 
-  rest = claim (fixture->store, now, 10, 30);
+  rest = test_common_claim (fixture->store, now, 10, 30);
   g_assert_cmpuint (rest->len, ==, 1);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (rest, 0)), ==, c);
 
@@ -469,22 +428,22 @@ test_claim_leases (Fixture       *fixture,
     g_autoptr(WhStore) other = wh_pg_store_new (fixture->conninfo, &error);
 
     g_assert_no_error (error);
-    again = claim (other, now + 29 * G_USEC_PER_SEC, 10, 30);
+    again = test_common_claim (other, now + 29 * G_USEC_PER_SEC, 10, 30);
     g_assert_cmpuint (again->len, ==, 0);
 
     /* Once they ran out, they are due again: all three since the same lease end, so
      * in the order they were published; the future one and the disabled endpoint's
      * are not. */
-    later = claim (other, now + 31 * G_USEC_PER_SEC, 10, 30);
+    later = test_common_claim (other, now + 31 * G_USEC_PER_SEC, 10, 30);
     g_assert_cmpuint (later->len, ==, 3);
     g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (later, 0)), ==, c);
     g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (later, 1)), ==, a);
     g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (later, 2)), ==, b);
   }
 
-  not_yet = claim (fixture->store, now + 31 * G_USEC_PER_SEC, 10, 30);
+  not_yet = test_common_claim (fixture->store, now + 31 * G_USEC_PER_SEC, 10, 30);
   g_assert_cmpuint (not_yet->len, ==, 0);
-  assert_counts (fixture->store, 5, 0, 0);
+  test_common_assert_counts (fixture->store, 5, 0, 0);
 }
 
 /* Attempts */
@@ -508,7 +467,7 @@ test_record_attempts (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
   g_autoptr(GPtrArray) claimed = NULL;
   g_autoptr(GPtrArray) attempts = NULL;
   g_autoptr(GPtrArray) deliveries = NULL;
@@ -523,7 +482,7 @@ test_record_attempts (Fixture       *fixture,
   ok_id = publish (fixture->store, endpoint, "{}", now - 3);
   retry_id = publish (fixture->store, endpoint, "{}", now - 2);
   fail_id = publish (fixture->store, endpoint, "{}", now - 1);
-  claimed = claim (fixture->store, now, 10, 60);
+  claimed = test_common_claim (fixture->store, now, 10, 60);
   g_assert_cmpuint (claimed->len, ==, 3);
   ok = g_ptr_array_index (claimed, 0);
   retry = g_ptr_array_index (claimed, 1);
@@ -541,7 +500,7 @@ test_record_attempts (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (attempts->len, ==, 0);
   g_clear_pointer (&attempts, g_ptr_array_unref);
-  assert_counts (fixture->store, 3, 0, 0);
+  test_common_assert_counts (fixture->store, 3, 0, 0);
 
   g_assert_false (wh_store_record_attempt (fixture->store, unknown, &error));
   g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
@@ -553,7 +512,7 @@ test_record_attempts (Fixture       *fixture,
   g_ptr_array_add (batch, attempt_for (fail, now + 2, 500, 0));
   g_assert_true (wh_store_record_attempts (fixture->store, batch, &error));
   g_assert_no_error (error);
-  assert_counts (fixture->store, 1, 1, 1);
+  test_common_assert_counts (fixture->store, 1, 1, 1);
 
   attempts = wh_store_list_attempts (fixture->store, wh_delivery_get_id (ok), &error);
   g_assert_no_error (error);
@@ -582,7 +541,7 @@ test_record_attempts (Fixture       *fixture,
                    WH_DELIVERY_STATE_FAILED);
 
   /* The retry is due at its time, as attempt 2. */
-  retried = claim (fixture->store, now + 5 * G_USEC_PER_SEC, 10, 60);
+  retried = test_common_claim (fixture->store, now + 5 * G_USEC_PER_SEC, 10, 60);
   g_assert_cmpuint (retried->len, ==, 1);
   g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (retried, 0)), ==, 2);
 
@@ -598,7 +557,7 @@ test_record_attempts (Fixture       *fixture,
     g_assert_cmpint (wh_delivery_get_state (g_ptr_array_index (ok_deliveries, 0)), ==,
                      WH_DELIVERY_STATE_SUCCEEDED);
   }
-  assert_counts (fixture->store, 1, 1, 1);
+  test_common_assert_counts (fixture->store, 1, 1, 1);
 }
 
 static void
@@ -606,7 +565,7 @@ test_release (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
   g_autoptr(GPtrArray) claimed = NULL;
   g_autoptr(GPtrArray) again = NULL;
   g_autoptr(GPtrArray) stolen = NULL;
@@ -617,7 +576,7 @@ test_release (Fixture       *fixture,
   const gint64 now = 50 * G_USEC_PER_SEC;
 
   id = publish (fixture->store, endpoint, "{}", now - 10);
-  claimed = claim (fixture->store, now, 10, 60);
+  claimed = test_common_claim (fixture->store, now, 10, 60);
   g_assert_cmpuint (claimed->len, ==, 1);
   delivery_id = wh_delivery_get_id (g_ptr_array_index (claimed, 0));
 
@@ -625,7 +584,7 @@ test_release (Fixture       *fixture,
   newer = publish (fixture->store, endpoint, "{}", now + 1);
   g_assert_true (wh_store_release (fixture->store, delivery_id, &error));
   g_assert_no_error (error);
-  again = claim (fixture->store, now + 2, 1, 60);
+  again = test_common_claim (fixture->store, now + 2, 1, 60);
   g_assert_cmpuint (again->len, ==, 1);
   g_assert_cmpint (wh_delivery_get_id (g_ptr_array_index (again, 0)), ==, delivery_id);
   g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (again, 0)), ==, 1);
@@ -635,7 +594,7 @@ test_release (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (wh_store_release (other, delivery_id, &error));
   g_assert_no_error (error);
-  stolen = claim (other, now + 3, 10, 60);
+  stolen = test_common_claim (other, now + 3, 10, 60);
   g_assert_cmpuint (stolen->len, ==, 1);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (stolen, 0)), ==, newer);
 
@@ -650,7 +609,7 @@ test_failing_since (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
   const char *id = wh_endpoint_get_id (endpoint);
   const gint64 now = 70 * G_USEC_PER_SEC;
 
@@ -660,7 +619,7 @@ test_failing_since (Fixture       *fixture,
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *message = publish (fixture->store, endpoint, "{}", now);
-      g_autoptr(GPtrArray) claimed = claim (fixture->store, now + i, 10, 60);
+      g_autoptr(GPtrArray) claimed = test_common_claim (fixture->store, now + i, 10, 60);
       g_autoptr(WhAttempt) attempt = attempt_for (g_ptr_array_index (claimed, 0), now + 1000 * (i + 1),
                                                   i < 2 ? 503 : 204, 0);
 
@@ -671,7 +630,7 @@ test_failing_since (Fixture       *fixture,
                        i < 2 ? now + 1000 : 0);
       g_assert_no_error (error);
     }
-  assert_counts (fixture->store, 0, 1, 2);
+  test_common_assert_counts (fixture->store, 0, 1, 2);
 
   g_assert_cmpint (wh_store_get_endpoint_failing_since (fixture->store, "ep_nothing", &error), ==, -1);
   g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
@@ -753,7 +712,7 @@ test_reconnect (Fixture       *fixture,
   gboolean failed_once = FALSE;
 
   g_assert_no_error (error);
-  endpoint = add_endpoint (store, "https://a.example.com/hooks");
+  endpoint = test_common_add_endpoint (store, "https://a.example.com/hooks");
   g_assert_cmpint (admin_int ("SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity"
                               " WHERE application_name = 'wh_victim'"), ==, 1);
 
@@ -780,7 +739,7 @@ static void
 test_skip_locked (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
   g_autoptr(GPtrArray) claimed = NULL;
   g_autoptr(GPtrArray) rest = NULL;
   g_autofree char *first = publish (fixture->store, endpoint, "{}", 1);
@@ -792,12 +751,12 @@ test_skip_locked (Fixture       *fixture,
    * instead of waiting for it. */
   admin_exec ("BEGIN");
   admin_exec (lock);
-  claimed = claim (fixture->store, 10, 10, 60);
+  claimed = test_common_claim (fixture->store, 10, 10, 60);
   g_assert_cmpuint (claimed->len, ==, 1);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (claimed, 0)), ==, second);
   admin_exec ("ROLLBACK");
 
-  rest = claim (fixture->store, 10, 10, 60);
+  rest = test_common_claim (fixture->store, 10, 10, 60);
   g_assert_cmpuint (rest->len, ==, 1);
   g_assert_cmpstr (wh_delivery_get_message_id (g_ptr_array_index (rest, 0)), ==, first);
 }
@@ -845,7 +804,7 @@ test_concurrent_claims (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.com/hooks");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.com/hooks");
   g_autoptr(WhStore) other = wh_pg_store_new (fixture->conninfo, &error);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   Claimer claimers[2];
@@ -1018,7 +977,7 @@ test_two_dispatchers (Fixture       *fixture,
       g_assert_cmpuint (GPOINTER_TO_UINT (value), ==, 1);
       g_assert_true (g_hash_table_contains (published, key));
     }
-  assert_counts (fixture->store, 0, N_MESSAGES, 0);
+  test_common_assert_counts (fixture->store, 0, N_MESSAGES, 0);
 
   for (guint i = 0; i < 2; i++)
     {

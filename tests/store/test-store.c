@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 #include <webhooks.h>
 
+#include "../common/test-store-common.h"
+
 /* A fixed fake clock: every time in these tests is relative to it. */
 #define T0 ((gint64) 1700000000 * G_USEC_PER_SEC)
 #define SECONDS(s) ((gint64) (s) * G_USEC_PER_SEC)
@@ -65,20 +67,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->path);
 }
 
-static WhEndpoint *
-add_endpoint (WhStore    *store,
-              const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = wh_endpoint_new (url, &error);
-
-  g_assert_no_error (error);
-  wh_store_add_endpoint (store, endpoint, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&endpoint);
-}
-
 static char *
 publish (WhStore    *store,
          const char *event,
@@ -106,34 +94,13 @@ publish (WhStore    *store,
   return message_id;
 }
 
+/* Claims with the 30-second lease that these tests use. */
 static GPtrArray *
 claim (WhStore *store,
        gint64   now,
        guint    limit)
 {
-  g_autoptr(GError) error = NULL;
-  GPtrArray *claimed = wh_store_claim_due (store, now, limit, 30, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (claimed);
-
-  return claimed;
-}
-
-static void
-assert_counts (WhStore *store,
-               guint64  pending,
-               guint64  succeeded,
-               guint64  failed)
-{
-  g_autoptr(GError) error = NULL;
-  guint64 p = 99, s = 99, f = 99;
-
-  g_assert_true (wh_store_count_deliveries (store, &p, &s, &f, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (p, ==, pending);
-  g_assert_cmpuint (s, ==, succeeded);
-  g_assert_cmpuint (f, ==, failed);
+  return test_common_claim (store, now, limit, 30);
 }
 
 static void
@@ -499,7 +466,7 @@ test_store_endpoints (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WhEndpoint) first = wh_endpoint_new ("https://a.example.org/hooks", &error);
-  g_autoptr(WhEndpoint) second = add_endpoint (fixture->store, "https://b.example.org/hooks");
+  g_autoptr(WhEndpoint) second = test_common_add_endpoint (fixture->store, "https://b.example.org/hooks");
   g_autoptr(WhEndpoint) read = NULL;
   g_autoptr(WhEndpoint) no_url = g_object_new (WH_TYPE_ENDPOINT, NULL);
   g_autoptr(GPtrArray) list = NULL;
@@ -583,8 +550,8 @@ test_store_publish (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
   const char *ids_with_unknown[] = { wh_endpoint_get_id (a), "ep_unknown", NULL };
   const char *none[] = { NULL };
   g_autofree char *first = publish (fixture->store, "new-payment", "{\"amount\":1}", T0,
@@ -623,7 +590,7 @@ test_store_publish (Fixture       *fixture,
   deliveries = wh_store_list_deliveries (fixture->store, second, &error);
   g_assert_cmpuint (deliveries->len, ==, 1);
   g_clear_pointer (&deliveries, g_ptr_array_unref);
-  assert_counts (fixture->store, 3, 0, 0);
+  test_common_assert_counts (fixture->store, 3, 0, 0);
 
   /* A message to nobody is stored, with no delivery; an empty body is a body. */
   nobody = wh_store_publish (fixture->store, "new-payment", empty, none, T0, &error);
@@ -639,12 +606,12 @@ test_store_publish (Fixture       *fixture,
   g_assert_error (error, WH_ERROR, WH_ERROR_STORE);
   g_assert_nonnull (strstr (error->message, "ep_unknown"));
   g_clear_error (&error);
-  assert_counts (fixture->store, 3, 0, 0);
+  test_common_assert_counts (fixture->store, 3, 0, 0);
 
   /* The store is still usable after the rolled-back transaction. */
   g_free (failed);
   failed = publish (fixture->store, "refund", "{}", T0, wh_endpoint_get_id (a), NULL);
-  assert_counts (fixture->store, 4, 0, 0);
+  test_common_assert_counts (fixture->store, 4, 0, 0);
 }
 
 /* ---------------------------------------------------------------- store: claim and lease */
@@ -654,8 +621,8 @@ test_store_claim (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) off = add_endpoint (fixture->store, "https://off.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) off = test_common_add_endpoint (fixture->store, "https://off.example.org/");
   g_autofree char *first = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
   g_autofree char *second = publish (fixture->store, "e", "2", T0 + 1, wh_endpoint_get_id (a),
                                      wh_endpoint_get_id (off), NULL);
@@ -718,8 +685,8 @@ test_store_attempts (Fixture       *fixture,
                      gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
   g_autofree char *message = publish (fixture->store, "e", "payload", T0,
                                       wh_endpoint_get_id (a), wh_endpoint_get_id (b), NULL);
   g_autoptr(GPtrArray) claimed = NULL;
@@ -740,7 +707,7 @@ test_store_attempts (Fixture       *fixture,
   record (fixture->store, to_a, T0 + 100, 500, NULL, T0 + SECONDS (5));
   /* b: refused for good. */
   record (fixture->store, to_b, T0 + 200, 0, "Connection refused", 0);
-  assert_counts (fixture->store, 1, 0, 1);
+  test_common_assert_counts (fixture->store, 1, 0, 1);
 
   claimed = claim (fixture->store, T0 + SECONDS (4), 10);
   g_assert_cmpuint (claimed->len, ==, 0);
@@ -761,7 +728,7 @@ test_store_attempts (Fixture       *fixture,
   g_clear_pointer (&claimed, g_ptr_array_unref);
   g_assert_cmpuint (wh_delivery_get_attempt (to_a), ==, 3);
   record (fixture->store, to_a, T0 + SECONDS (305), 204, NULL, 0);
-  assert_counts (fixture->store, 0, 1, 1);
+  test_common_assert_counts (fixture->store, 0, 1, 1);
 
   /* Finished deliveries are never claimed again. */
   claimed = claim (fixture->store, T0 + SECONDS (100000), 10);
@@ -801,7 +768,7 @@ test_store_attempts (Fixture       *fixture,
   /* A late attempt (another dispatcher whose lease ran out) is recorded, but a
    * finished delivery keeps its state. */
   record (fixture->store, to_a, T0 + SECONDS (306), 500, NULL, T0 + SECONDS (400));
-  assert_counts (fixture->store, 0, 1, 1);
+  test_common_assert_counts (fixture->store, 0, 1, 1);
   attempts = wh_store_list_attempts (fixture->store, wh_delivery_get_id (to_a), &error);
   g_assert_cmpuint (attempts->len, ==, 4);
   g_clear_pointer (&attempts, g_ptr_array_unref);
@@ -891,9 +858,9 @@ test_store_record_attempts (Fixture       *fixture,
                             gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
-  g_autoptr(WhEndpoint) c = add_endpoint (fixture->store, "https://c.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) c = test_common_add_endpoint (fixture->store, "https://c.example.org/");
   g_autofree char *message = publish (fixture->store, "e", "payload", T0,
                                       wh_endpoint_get_id (a), wh_endpoint_get_id (b),
                                       wh_endpoint_get_id (c), NULL);
@@ -921,7 +888,7 @@ test_store_record_attempts (Fixture       *fixture,
                                           "Connection refused", NULL, 0));
   g_assert_true (wh_store_record_attempts (fixture->store, batch, &error));
   g_assert_no_error (error);
-  assert_counts (fixture->store, 1, 1, 1);
+  test_common_assert_counts (fixture->store, 1, 1, 1);
   g_assert_cmpuint (count_attempts (fixture->store, to_a), ==, 1);
   g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 1);
   g_assert_cmpuint (count_attempts (fixture->store, to_c), ==, 1);
@@ -942,14 +909,14 @@ test_store_record_attempts (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_clear_error (&error);
   g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 1);
-  assert_counts (fixture->store, 1, 1, 1);
+  test_common_assert_counts (fixture->store, 1, 1, 1);
 
   /* The store stays usable: the good one alone goes in. */
   g_ptr_array_remove_index (batch, 1);
   g_assert_true (wh_store_record_attempts (fixture->store, batch, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_attempts (fixture->store, to_b), ==, 2);
-  assert_counts (fixture->store, 0, 2, 1);
+  test_common_assert_counts (fixture->store, 0, 2, 1);
 
   /* A store without record_attempts gets them one by one. */
   plain = g_object_new (TEST_TYPE_PLAIN_STORE, NULL);
@@ -979,7 +946,7 @@ static void
 test_store_checkpoints (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
   g_autofree char *body = g_strnfill (16 * 1024, 'x');
   const goffset written = 64 * 1024 * 1024;
@@ -1004,7 +971,7 @@ test_store_checkpoints (Fixture       *fixture,
   while (file_size (fixture->path) < written / 2 && g_get_monotonic_time () < deadline)
     g_usleep (10000);
   g_assert_cmpint (file_size (fixture->path), >=, written / 2);
-  assert_counts (fixture->store, written / (16 * 1024), 0, 0);
+  test_common_assert_counts (fixture->store, written / (16 * 1024), 0, 0);
 }
 
 static void
@@ -1012,8 +979,8 @@ test_store_remove_cascades (Fixture       *fixture,
                             gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
   g_autofree char *message = publish (fixture->store, "e", "x", T0,
                                       wh_endpoint_get_id (a), wh_endpoint_get_id (b), NULL);
   g_autoptr(GPtrArray) claimed = claim (fixture->store, T0, 10);
@@ -1026,7 +993,7 @@ test_store_remove_cascades (Fixture       *fixture,
   deliveries = wh_store_list_deliveries (fixture->store, message, &error);
   g_assert_cmpuint (deliveries->len, ==, 1);
   g_assert_cmpstr (wh_delivery_get_endpoint_id (g_ptr_array_index (deliveries, 0)), ==, wh_endpoint_get_id (b));
-  assert_counts (fixture->store, 1, 0, 0);
+  test_common_assert_counts (fixture->store, 1, 0, 0);
 }
 
 /* ---------------------------------------------------------------- file store */
@@ -1036,7 +1003,7 @@ test_store_reopen (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *first = publish (fixture->store, "e", "one", T0, wh_endpoint_get_id (a), NULL);
   g_autofree char *second = publish (fixture->store, "e", "two", T0, wh_endpoint_get_id (a), NULL);
   g_autoptr(GPtrArray) claimed = claim (fixture->store, T0, 1);
@@ -1057,7 +1024,7 @@ test_store_reopen (Fixture       *fixture,
   read = wh_store_lookup_endpoint (fixture->store, wh_endpoint_get_id (a), &error);
   g_assert_nonnull (read);
   g_assert_cmpstr (wh_endpoint_get_secret (read), ==, wh_endpoint_get_secret (a));
-  assert_counts (fixture->store, 2, 0, 0);
+  test_common_assert_counts (fixture->store, 2, 0, 0);
 
   /* The lease survives the reopening: only the unclaimed message is due now... */
   g_clear_pointer (&claimed, g_ptr_array_unref);
@@ -1082,7 +1049,7 @@ test_store_two_connections (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WhStore) other = wh_sqlite_store_new (fixture->path, &error);
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *message = NULL;
   g_autoptr(GPtrArray) mine = NULL;
   g_autoptr(GPtrArray) theirs = NULL;
@@ -1187,7 +1154,7 @@ test_store_rotation (Fixture       *fixture,
                      gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autoptr(WhEndpoint) read = NULL;
   g_autofree char *old = g_strdup (wh_endpoint_get_secret (a));
   g_auto(GStrv) active = NULL;
@@ -1225,7 +1192,7 @@ test_store_release (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *first = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
   g_autofree char *second = NULL;
   g_autoptr(GPtrArray) claimed = claim (fixture->store, T0 + 10, 10);
@@ -1246,7 +1213,7 @@ test_store_release (Fixture       *fixture,
   g_assert_cmpuint (wh_delivery_get_attempt (g_ptr_array_index (deliveries, 0)), ==, 1);
   attempts = wh_store_list_attempts (fixture->store, id, &error);
   g_assert_cmpuint (attempts->len, ==, 0);
-  assert_counts (fixture->store, 2, 0, 0);
+  test_common_assert_counts (fixture->store, 2, 0, 0);
 
   claimed = claim (fixture->store, T0 + 30, 10);
   g_assert_cmpuint (claimed->len, ==, 2);
@@ -1259,7 +1226,7 @@ test_store_release (Fixture       *fixture,
   g_assert_true (wh_store_release (fixture->store, id, &error));
   g_assert_no_error (error);
   g_assert_true (wh_store_release (fixture->store, id, &error));
-  assert_counts (fixture->store, 1, 1, 0);
+  test_common_assert_counts (fixture->store, 1, 1, 0);
   g_clear_pointer (&claimed, g_ptr_array_unref);
   claimed = claim (fixture->store, T0 + 50, 10);
   g_assert_cmpuint (claimed->len, ==, 0);
@@ -1276,7 +1243,7 @@ test_store_release_others (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(WhStore) other = wh_sqlite_store_new (fixture->path, &error);
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *message = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a), NULL);
   g_autoptr(GPtrArray) theirs = claim (other, T0, 10);
   g_autoptr(GPtrArray) mine = NULL;
@@ -1306,8 +1273,8 @@ test_store_failure_clock (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
   g_autofree char *m1 = publish (fixture->store, "e", "1", T0, wh_endpoint_get_id (a),
                                  wh_endpoint_get_id (b), NULL);
   g_autofree char *m2 = publish (fixture->store, "e", "2", T0, wh_endpoint_get_id (a), NULL);
@@ -1459,7 +1426,7 @@ test_store_migrate_v1 (void)
   since = wh_store_get_endpoint_failing_since (store, "ep_old", &error);
   g_assert_no_error (error);
   g_assert_cmpint (since, ==, 0);
-  assert_counts (store, 2, 0, 0);
+  test_common_assert_counts (store, 2, 0, 0);
 
   /* ...and works with what the new version added. */
   claimed = claim (store, T0 + SECONDS (60), 10);
@@ -1487,7 +1454,7 @@ test_store_migrate_v1 (void)
   g_clear_object (&endpoint);
   endpoint = wh_store_lookup_endpoint (store, "ep_old", &error);
   g_assert_cmpuint (g_strv_length ((char **) wh_endpoint_get_previous_secrets (endpoint)), ==, 1);
-  assert_counts (store, 2, 0, 0);
+  test_common_assert_counts (store, 2, 0, 0);
 
   g_clear_object (&store);
   remove_dir (dir);
@@ -1594,7 +1561,7 @@ test_store_crash (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WhEndpoint) endpoint = add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) endpoint = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_autofree char *log_path = g_build_filename (fixture->dir, "log", NULL);
   g_autoptr(GHashTable) published = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) claimed = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -1756,7 +1723,7 @@ test_store_is_thread_safe (Fixture       *fixture,
    * (under the lock, this would deadlock). */
   g_signal_connect (fixture->store, "endpoints-changed", G_CALLBACK (list_endpoints_again),
                     &listed);
-  a = add_endpoint (fixture->store, "https://a.example.org/");
+  a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
   g_assert_cmpuint (listed, ==, 1);
 }
 
@@ -1870,8 +1837,8 @@ static void
 test_store_threads (Fixture       *fixture,
                     gconstpointer  user_data)
 {
-  g_autoptr(WhEndpoint) a = add_endpoint (fixture->store, "https://a.example.org/");
-  g_autoptr(WhEndpoint) b = add_endpoint (fixture->store, "https://b.example.org/");
+  g_autoptr(WhEndpoint) a = test_common_add_endpoint (fixture->store, "https://a.example.org/");
+  g_autoptr(WhEndpoint) b = test_common_add_endpoint (fixture->store, "https://b.example.org/");
   const guint64 total = STRESS_PUBLISHERS * STRESS_MESSAGES * 2;
   GThread *threads[STRESS_PUBLISHERS + STRESS_CLAIMERS];
   Stress stress = { 0, };
@@ -1900,7 +1867,7 @@ test_store_threads (Fixture       *fixture,
   while (g_hash_table_iter_next (&iter, NULL, &times))
     g_assert_cmpuint (GPOINTER_TO_UINT (times), ==, 1);
 
-  assert_counts (fixture->store, 0, total, 0);
+  test_common_assert_counts (fixture->store, 0, total, 0);
 
   g_hash_table_unref (stress.claimed);
   g_mutex_clear (&stress.lock);
