@@ -63,7 +63,7 @@ struct _WhDispatcher
   WhWorker *worker;            /* the store's work, while running with a thread-safe store */
   gboolean claiming;           /* a claim is on its way */
   GQueue ready;                /* Prepared: claimed and signed, waiting for a connection */
-  GHashTable *sending_to;      /* origin -> sends in libsoup's hands (GUINT_TO_POINTER) */
+  GHashTable *sending_to;      /* origin (GRefString) -> sends in libsoup's hands (guint *) */
   gboolean claim_wanted;       /* and another was asked for meanwhile */
 };
 
@@ -84,7 +84,8 @@ typedef struct
   WhDelivery *delivery;
   WhEndpoint *endpoint;
   GUri *uri;
-  char *origin;                /* scheme://host:port, what libsoup limits connections by */
+  char *origin;                /* scheme://host:port, what libsoup limits connections by
+                                * (a GRefString, shared by the deliveries to one origin) */
   gint64 claimed_at;           /* monotonic time; the attempt's deadline counts from it */
   char *timestamp;             /* webhook-timestamp */
   char *signature;             /* webhook-signature */
@@ -101,7 +102,7 @@ typedef struct
 struct _Send
 {
   WhDispatcher *dispatcher;    /* NULL once the dispatcher stopped or went away */
-  char *origin;
+  char *origin;                /* a GRefString, the key it is counted under */
   WhDelivery *delivery;
   WhEndpoint *endpoint;
   SoupMessage *msg;

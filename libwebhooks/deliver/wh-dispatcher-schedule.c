@@ -95,20 +95,62 @@ wh_dispatcher_prepared_free (gpointer data)
   g_clear_object (&prepared->delivery);
   g_clear_object (&prepared->endpoint);
   g_clear_pointer (&prepared->uri, g_uri_unref);
-  g_clear_pointer (&prepared->origin, g_free);
+  g_clear_pointer (&prepared->origin, g_ref_string_release);
   g_clear_pointer (&prepared->timestamp, g_free);
   g_clear_pointer (&prepared->signature, g_free);
   g_clear_error (&prepared->error);
   g_free (prepared);
 }
 
-/* Signs @delivery for @endpoint now, with each of its active secrets while its secret
- * is being rotated. */
+/* An endpoint of a claim, with what its deliveries share: its parsed URL and the
+ * origin libsoup counts its connections by, worked out once for all of them. */
+typedef struct
+{
+  WhEndpoint *endpoint;
+  GUri *uri;
+  char *origin;                /* a GRefString, shared with the deliveries */
+  GError *error;               /* why the URL cannot be used, instead of the above */
+} Target;
+
+static void
+target_free (gpointer data)
+{
+  Target *target = data;
+
+  g_clear_object (&target->endpoint);
+  g_clear_pointer (&target->uri, g_uri_unref);
+  g_clear_pointer (&target->origin, g_ref_string_release);
+  g_clear_error (&target->error);
+  g_free (target);
+}
+
+static Target *
+target_new (WhEndpoint *endpoint)
+{
+  Target *target = g_new0 (Target, 1);
+  g_autofree char *origin = NULL;
+
+  target->endpoint = endpoint;
+  target->uri = g_uri_parse (wh_endpoint_get_url (endpoint), SOUP_HTTP_URI_FLAGS,
+                             &target->error);
+  if (target->uri == NULL)
+    return target;
+
+  origin = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (target->uri),
+                            g_uri_get_host (target->uri), g_uri_get_port (target->uri));
+  target->origin = g_ref_string_new_intern (origin);
+
+  return target;
+}
+
+/* Signs @delivery for @target's endpoint now, with each of its active secrets while
+ * its secret is being rotated. */
 static Prepared *
 prepare (WhDelivery *delivery,
-         WhEndpoint *endpoint)
+         Target     *target)
 {
   Prepared *prepared = g_new0 (Prepared, 1);
+  WhEndpoint *endpoint = target->endpoint;
   const char *current[] = { wh_endpoint_get_secret (endpoint), NULL };
   const char * const *secrets = current;
   gint64 now = g_get_real_time ();
@@ -119,13 +161,13 @@ prepare (WhDelivery *delivery,
   prepared->endpoint = g_object_ref (endpoint);
   prepared->claimed_at = g_get_monotonic_time ();
 
-  prepared->uri = g_uri_parse (wh_endpoint_get_url (endpoint), SOUP_HTTP_URI_FLAGS,
-                               &prepared->error);
-  if (prepared->uri == NULL)
-    return prepared;
-  prepared->origin = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (prepared->uri),
-                                      g_uri_get_host (prepared->uri),
-                                      g_uri_get_port (prepared->uri));
+  if (target->uri == NULL)
+    {
+      prepared->error = g_error_copy (target->error);
+      return prepared;
+    }
+  prepared->uri = g_uri_ref (target->uri);
+  prepared->origin = g_ref_string_acquire (target->origin);
 
   /* Only while a secret is being rotated: the usual request needs no copies. */
   if (wh_endpoint_get_previous_secrets (endpoint)[0] != NULL)
@@ -149,7 +191,7 @@ static void
 run_claim (Job *job)
 {
   g_autoptr(GPtrArray) claimed = NULL;
-  g_autoptr(GHashTable) endpoints = NULL;
+  g_autoptr(GHashTable) targets = NULL;
 
   claimed = wh_store_claim_due (job->store, job->now, job->limit, job->lease_seconds,
                                 &job->error);
@@ -159,26 +201,27 @@ run_claim (Job *job)
   job->drained = claimed->len < job->limit;
   job->prepared = g_ptr_array_new_full (claimed->len, wh_dispatcher_prepared_free);
 
-  endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  targets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, target_free);
   for (guint i = 0; i < claimed->len; i++)
     {
       WhDelivery *delivery = g_ptr_array_index (claimed, i);
       const char *endpoint_id = wh_delivery_get_endpoint_id (delivery);
-      WhEndpoint *endpoint = g_hash_table_lookup (endpoints, endpoint_id);
+      Target *target = g_hash_table_lookup (targets, endpoint_id);
 
-      if (endpoint == NULL)
+      if (target == NULL)
         {
           g_autoptr(GError) error = NULL;
+          WhEndpoint *endpoint = wh_store_lookup_endpoint (job->store, endpoint_id, &error);
 
-          endpoint = wh_store_lookup_endpoint (job->store, endpoint_id, &error);
           /* Removed since the claim (its deliveries went with it), or the store
            * failed: the lease runs out and the delivery comes back if it still exists. */
           if (endpoint == NULL)
             continue;
-          g_hash_table_insert (endpoints, (gpointer) wh_endpoint_get_id (endpoint), endpoint);
+          target = target_new (endpoint);
+          g_hash_table_insert (targets, (gpointer) wh_endpoint_get_id (endpoint), target);
         }
 
-      g_ptr_array_add (job->prepared, prepare (delivery, endpoint));
+      g_ptr_array_add (job->prepared, prepare (delivery, target));
     }
 }
 

@@ -85,7 +85,7 @@ send_free (Send *send)
   g_clear_object (&send->stream);
   g_clear_pointer (&send->body_start, g_byte_array_unref);
   g_clear_pointer (&send->refusal, g_free);
-  g_clear_pointer (&send->origin, g_free);
+  g_clear_pointer (&send->origin, g_ref_string_release);
   g_free (send);
 }
 
@@ -93,7 +93,9 @@ static guint
 sending_to (WhDispatcher *self,
             const char   *origin)
 {
-  return origin != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->sending_to, origin)) : 0;
+  guint *count = origin != NULL ? g_hash_table_lookup (self->sending_to, origin) : NULL;
+
+  return count != NULL ? *count : 0;
 }
 
 /* An attempt of @prepared, in flight from now on. */
@@ -116,9 +118,16 @@ send_new (WhDispatcher *self,
 
   if (prepared->origin != NULL)
     {
-      send->origin = g_strdup (prepared->origin);
-      g_hash_table_replace (self->sending_to, g_strdup (send->origin),
-                            GUINT_TO_POINTER (sending_to (self, send->origin) + 1));
+      guint *count = g_hash_table_lookup (self->sending_to, prepared->origin);
+
+      /* Counted in place: nothing is allocated while an origin stays busy. */
+      if (count == NULL)
+        {
+          count = g_new0 (guint, 1);
+          g_hash_table_insert (self->sending_to, g_ref_string_acquire (prepared->origin), count);
+        }
+      (*count)++;
+      send->origin = g_ref_string_acquire (prepared->origin);
     }
 
   return send;
@@ -129,12 +138,11 @@ static void
 send_done (WhDispatcher *self,
            Send         *send)
 {
-  guint count = sending_to (self, send->origin);
+  guint *count = send->origin != NULL ? g_hash_table_lookup (self->sending_to, send->origin)
+                                       : NULL;
 
   g_hash_table_steal (self->in_flight, send);
-  if (count > 1)
-    g_hash_table_replace (self->sending_to, g_strdup (send->origin), GUINT_TO_POINTER (count - 1));
-  else if (count == 1)
+  if (count != NULL && --(*count) == 0)
     g_hash_table_remove (self->sending_to, send->origin);
 }
 

@@ -1048,7 +1048,8 @@ wh_dispatcher_init (WhDispatcher *self)
   self->lease_time = DEFAULT_LEASE_TIME_MS;
   self->store_thread = TRUE;
   self->in_flight = g_hash_table_new (NULL, NULL);
-  self->sending_to = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sending_to = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                            (GDestroyNotify) g_ref_string_release, g_free);
   self->finished = g_ptr_array_new_with_free_func (wh_dispatcher_finished_free);
   self->failing_since = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->request_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
