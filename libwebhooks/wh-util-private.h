@@ -11,4 +11,9 @@ G_BEGIN_DECLS
 gboolean wh_set_string (char       **field,
                         const char  *value);
 
+/* The same for a list of strings: @field gets a copy of @value, an empty list for NULL
+ * (so that a getter never returns NULL). */
+gboolean wh_set_strv   (GStrv              *field,
+                        const char * const *value);
+
 G_END_DECLS

@@ -15,3 +15,17 @@ wh_set_string (char       **field,
   *field = g_strdup (value);
   return TRUE;
 }
+
+gboolean
+wh_set_strv (GStrv              *field,
+             const char * const *value)
+{
+  g_auto(GStrv) copy = value != NULL ? g_strdupv ((char **) value) : g_new0 (char *, 1);
+
+  if (*field != NULL && g_strv_equal ((const char * const *) *field, (const char * const *) copy))
+    return FALSE;
+
+  g_strfreev (*field);
+  *field = g_steal_pointer (&copy);
+  return TRUE;
+}

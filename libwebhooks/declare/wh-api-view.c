@@ -52,6 +52,7 @@
 
 #include "wh-api-view.h"
 #include "wh-watched-list-private.h"
+#include "wh-util-private.h"
 
 typedef struct
 {
@@ -496,15 +497,9 @@ wh_api_view_set_tags (WhAPIView          *self,
                       const char * const *tags)
 {
   WhAPIViewPrivate *priv = wh_api_view_get_instance_private (self);
-  g_auto(GStrv) copy = NULL;
 
   g_return_if_fail (WH_IS_API_VIEW (self));
 
-  copy = tags != NULL ? g_strdupv ((char **) tags) : g_new0 (char *, 1);
-  if (g_strv_equal ((const char * const *) priv->tags, (const char * const *) copy))
-    return;
-
-  g_strfreev (priv->tags);
-  priv->tags = g_steal_pointer (&copy);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
+  if (wh_set_strv (&priv->tags, tags))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
 }

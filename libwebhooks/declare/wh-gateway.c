@@ -670,17 +670,11 @@ wh_gateway_set_tags (WhGateway          *self,
                      const char * const *tags)
 {
   WhGatewayPrivate *priv = wh_gateway_get_instance_private (self);
-  g_auto(GStrv) copy = NULL;
 
   g_return_if_fail (WH_IS_GATEWAY (self));
 
-  copy = tags != NULL ? g_strdupv ((char **) tags) : g_new0 (char *, 1);
-  if (g_strv_equal ((const char * const *) priv->tags, (const char * const *) copy))
-    return;
-
-  g_strfreev (priv->tags);
-  priv->tags = g_steal_pointer (&copy);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
+  if (wh_set_strv (&priv->tags, tags))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
 }
 
 /**
